@@ -1,0 +1,694 @@
+//! `specs/` as typed data: the five OpenAPI documents, the documented example cases and
+//! scenarios, and the JSON Schema validators built from them once.
+//!
+//! The case format is documented in `specs/README.md` and fixed by `specs/case.schema.json`;
+//! [`SpecSet::load`] checks every case file against that schema before it reads it into a
+//! [`Case`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use jsonschema::Validator;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The five APIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ApiId {
+    /// Twilio Notify v1 Credentials.
+    TwilioNotifyV1,
+    /// Twilio Chat v2 (and IP-Messaging v2) Credentials.
+    TwilioChatV2,
+    /// Twilio Comms push credentials.
+    TwilioCommsV1,
+    /// Telnyx mobile push credentials.
+    TelnyxMobilePush,
+    /// Telnyx telephony credentials.
+    TelnyxTelephony,
+}
+
+/// Which error body an API answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorFormat {
+    /// `{code, message, more_info, status}` with an integer code.
+    TwilioClassic,
+    /// `{errors: [{code, message, infoUrl, context}]}` with integer codes.
+    TwilioComms,
+    /// `{errors: [{code, title, detail, source, meta}]}` with string codes.
+    Telnyx,
+}
+
+impl ApiId {
+    /// Every API.
+    pub const ALL: [Self; 5] = [Self::TwilioNotifyV1, Self::TwilioChatV2, Self::TwilioCommsV1, Self::TelnyxMobilePush, Self::TelnyxTelephony];
+
+    /// The id used in case files, which is also the directory under `specs/`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TwilioNotifyV1 => "twilio/notify-v1",
+            Self::TwilioChatV2 => "twilio/chat-v2",
+            Self::TwilioCommsV1 => "twilio/comms-v1",
+            Self::TelnyxMobilePush => "telnyx/mobile-push-credentials",
+            Self::TelnyxTelephony => "telnyx/telephony-credentials",
+        }
+    }
+
+    /// The error body format of the API.
+    pub fn error_format(self) -> ErrorFormat {
+        match self {
+            Self::TwilioNotifyV1 | Self::TwilioChatV2 => ErrorFormat::TwilioClassic,
+            Self::TwilioCommsV1 => ErrorFormat::TwilioComms,
+            Self::TelnyxMobilePush | Self::TelnyxTelephony => ErrorFormat::Telnyx,
+        }
+    }
+}
+
+impl fmt::Display for ApiId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ApiId {
+    type Err = SpecError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s).ok_or_else(|| SpecError::UnknownApi(s.to_owned()))
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why `specs/` could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SpecError {
+    /// A file or directory could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file is not valid JSON or does not have the expected shape.
+    #[error("{path}: {source}")]
+    Json {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: serde_json::Error,
+    },
+    /// A case file breaks `case.schema.json`.
+    #[error("{path} breaks case.schema.json:\n{errors}")]
+    CaseSchema {
+        /// The path.
+        path: PathBuf,
+        /// One line per error: instance path and message.
+        errors: String,
+    },
+    /// A schema in an OpenAPI document (or the case schema) does not compile.
+    #[error("schema {pointer} of {api} does not compile: {message}")]
+    Schema {
+        /// The API (or `case.schema.json`).
+        api: String,
+        /// The JSON pointer of the schema.
+        pointer: String,
+        /// The compiler's message.
+        message: String,
+    },
+    /// An `api` names none of the five APIs.
+    #[error("unknown api {0:?}")]
+    UnknownApi(String),
+    /// Two operations of one document share an operationId.
+    #[error("{api}: operationId {operation} appears twice")]
+    DuplicateOperation {
+        /// The API.
+        api: ApiId,
+        /// The operationId.
+        operation: String,
+    },
+}
+
+/// One operation of an OpenAPI document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Operation {
+    /// Its operationId.
+    pub id: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template (`/v1/Credentials/{Sid}`).
+    pub path: String,
+    /// JSON pointer of the operation object in the document.
+    pub pointer: String,
+}
+
+/// An API's OpenAPI document with its operations indexed and every request and response
+/// schema compiled once.
+#[derive(Debug)]
+pub struct ApiSpec {
+    id: ApiId,
+    document: Value,
+    operations: BTreeMap<String, Operation>,
+    validators: BTreeMap<String, Validator>,
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Escapes one JSON pointer token (RFC 6901).
+fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Percent-encodes a JSON pointer for use as a URI fragment.
+fn fragment(pointer: &str) -> String {
+    let mut out = String::with_capacity(pointer.len());
+    for b in pointer.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Compiles the schema at `pointer` of `document`, resolving `$ref`s against the document.
+fn compile_at(api: &str, document: &Value, pointer: &str) -> Result<Validator, SpecError> {
+    let mut root = serde_json::Map::new();
+    root.insert("$schema".into(), Value::from("https://json-schema.org/draft/2020-12/schema"));
+    root.insert("$ref".into(), Value::from(format!("#{}", fragment(pointer))));
+    for key in ["components", "paths"] {
+        if let Some(v) = document.get(key) {
+            root.insert(key.into(), v.clone());
+        }
+    }
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&Value::Object(root))
+        .map_err(|e| SpecError::Schema { api: api.to_owned(), pointer: pointer.to_owned(), message: e.to_string() })
+}
+
+impl ApiSpec {
+    /// Reads an OpenAPI document, indexes its operations and compiles its schemas.
+    pub fn new(id: ApiId, document: Value) -> Result<Self, SpecError> {
+        let mut operations = BTreeMap::new();
+        let mut schema_pointers = Vec::new();
+        if let Some(paths) = document.get("paths").and_then(Value::as_object) {
+            for (path, item) in paths {
+                for method in METHODS {
+                    let Some(op) = item.get(method) else { continue };
+                    let pointer = format!("/paths/{}/{method}", escape_token(path));
+                    if let Some(op_id) = op.get("operationId").and_then(Value::as_str) {
+                        let operation = Operation {
+                            id: op_id.to_owned(),
+                            method: method.to_ascii_uppercase(),
+                            path: path.clone(),
+                            pointer: pointer.clone(),
+                        };
+                        if operations.insert(op_id.to_owned(), operation).is_some() {
+                            return Err(SpecError::DuplicateOperation { api: id, operation: op_id.to_owned() });
+                        }
+                    }
+                    let request = resolve(&document, op.get("requestBody")).and_then(|b| b.get("content")).and_then(Value::as_object);
+                    for (media, content) in request.into_iter().flatten() {
+                        if content.get("schema").is_some() {
+                            schema_pointers.push(format!("{pointer}/requestBody/content/{}/schema", escape_token(media)));
+                        }
+                    }
+                    for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                        let content = resolve(&document, Some(response)).and_then(|r| r.get("content")).and_then(Value::as_object);
+                        for (media, c) in content.into_iter().flatten() {
+                            if c.get("schema").is_some() {
+                                schema_pointers.push(format!("{pointer}/responses/{status}/content/{}/schema", escape_token(media)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut validators = BTreeMap::new();
+        for pointer in schema_pointers {
+            // Responses and request bodies may be `$ref`s: compile through the reference.
+            let resolved = resolved_pointer(&document, &pointer);
+            let validator = compile_at(id.as_str(), &document, &resolved)?;
+            validators.insert(pointer, validator);
+        }
+        Ok(Self { id, document, operations, validators })
+    }
+
+    /// The API.
+    pub fn id(&self) -> ApiId {
+        self.id
+    }
+
+    /// The OpenAPI document.
+    pub fn document(&self) -> &Value {
+        &self.document
+    }
+
+    /// The operations by operationId.
+    pub fn operations(&self) -> &BTreeMap<String, Operation> {
+        &self.operations
+    }
+
+    /// The validator of the response body of `operation` for `status` and `content_type`
+    /// (`None` when the document declares no schema for it). Falls back from the exact
+    /// status to `4XX`-style ranges and `default`, and from the exact media type to the only
+    /// one declared.
+    pub fn response_validator(&self, operation: &str, status: u16, content_type: Option<&str>) -> Option<&Validator> {
+        let op = self.operations.get(operation)?;
+        let responses = self.document.pointer(&format!("{}/responses", op.pointer))?.as_object()?;
+        let range = format!("{}XX", status / 100);
+        let key = [status.to_string(), range, String::from("default")].into_iter().find(|k| responses.contains_key(k))?;
+        let content = resolve(&self.document, responses.get(&key))?.get("content")?.as_object()?;
+        let media = pick_media(content, content_type)?;
+        self.validators.get(&format!("{}/responses/{key}/content/{}/schema", op.pointer, escape_token(&media)))
+    }
+
+    /// The validator of the request body of `operation` for `content_type`.
+    pub fn request_validator(&self, operation: &str, content_type: Option<&str>) -> Option<&Validator> {
+        let op = self.operations.get(operation)?;
+        let body = resolve(&self.document, self.document.pointer(&format!("{}/requestBody", op.pointer)))?;
+        let media = pick_media(body.get("content")?.as_object()?, content_type)?;
+        self.validators.get(&format!("{}/requestBody/content/{}/schema", op.pointer, escape_token(&media)))
+    }
+
+    /// The statuses the document declares for `operation`.
+    pub fn declared_statuses(&self, operation: &str) -> Vec<String> {
+        self.operations
+            .get(operation)
+            .and_then(|op| self.document.pointer(&format!("{}/responses", op.pointer)))
+            .and_then(Value::as_object)
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Follows a `$ref` to a component (one level, as response and request-body objects use).
+fn resolve<'a>(document: &'a Value, value: Option<&'a Value>) -> Option<&'a Value> {
+    let value = value?;
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(r) => document.pointer(r.strip_prefix('#')?),
+        None => Some(value),
+    }
+}
+
+/// Rewrites a pointer through a `$ref`'d response or request body into the component's own
+/// pointer, so that compilation finds the schema.
+fn resolved_pointer(document: &Value, pointer: &str) -> String {
+    for (marker, keyed) in [("/requestBody", false), ("/responses/", true)] {
+        let Some(at) = pointer.find(marker) else { continue };
+        let mut end = at + marker.len();
+        if keyed {
+            end += pointer[end..].find('/').unwrap_or(pointer.len() - end);
+        }
+        if let Some(r) = document.pointer(&pointer[..end]).and_then(|o| o.get("$ref")).and_then(Value::as_str) {
+            return format!("{}{}", r.trim_start_matches('#'), &pointer[end..]);
+        }
+    }
+    pointer.to_owned()
+}
+
+/// Picks the declared media type matching `content_type` (parameters ignored), or the only
+/// one declared.
+fn pick_media(content: &serde_json::Map<String, Value>, content_type: Option<&str>) -> Option<String> {
+    let wanted = content_type.map(|c| c.split(';').next().unwrap_or(c).trim().to_ascii_lowercase());
+    if let Some(w) = &wanted {
+        if let Some(k) = content.keys().find(|k| k.eq_ignore_ascii_case(w)) {
+            return Some(k.clone());
+        }
+    }
+    (content.len() == 1).then(|| content.keys().next().cloned()).flatten()
+}
+
+/// A case's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum CaseKind {
+    /// A request the API accepts.
+    Positive,
+    /// A request the API refuses.
+    Negative,
+    /// Ordered steps with captures and cleanup.
+    Scenario,
+}
+
+/// Which credentials a request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Auth {
+    /// The target's valid credentials.
+    Valid,
+    /// No `Authorization` header.
+    Missing,
+    /// The right user with a wrong secret.
+    Wrong,
+    /// An `Authorization` header of the wrong scheme or shape.
+    Malformed,
+    /// Valid credentials of a second account.
+    OtherAccount,
+    /// Twilio API key SID and secret instead of the account's token.
+    ApiKey,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Body {
+    /// `application/x-www-form-urlencoded` fields.
+    Form {
+        /// The fields.
+        form: BTreeMap<String, String>,
+    },
+    /// A JSON document.
+    Json {
+        /// The document.
+        json: Value,
+    },
+    /// Raw text with its content type.
+    Raw {
+        /// The text.
+        raw: String,
+        /// The `Content-Type` to send, if any.
+        #[serde(default)]
+        content_type: Option<String>,
+    },
+}
+
+/// The request of a case or step.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Request {
+    /// The operationId.
+    pub operation: String,
+    /// HTTP method.
+    pub method: String,
+    /// Path relative to the API base, or an absolute URL template (`{{next_page_url}}`).
+    pub path: String,
+    /// Query parameters.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// Extra headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Credentials.
+    pub auth: Auth,
+    /// Body.
+    #[serde(default)]
+    pub body: Option<Body>,
+}
+
+/// One status or any of several.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Status {
+    /// Exactly this status.
+    One(u16),
+    /// Any of these.
+    Any(Vec<u16>),
+}
+
+impl Status {
+    /// Whether `status` is expected.
+    pub fn matches(&self, status: u16) -> bool {
+        match self {
+            Self::One(s) => *s == status,
+            Self::Any(list) => list.contains(&status),
+        }
+    }
+
+    /// The first expected status.
+    pub fn first(&self) -> Option<u16> {
+        match self {
+            Self::One(s) => Some(*s),
+            Self::Any(list) => list.first().copied(),
+        }
+    }
+}
+
+/// How the documented body is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum BodyMatch {
+    /// Equal after redaction.
+    #[default]
+    Exact,
+    /// Every given member matches.
+    Subset,
+}
+
+/// A volatile field and how to redact it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Volatile {
+    /// JSON pointer into the body.
+    pub pointer: String,
+    /// Redaction kind: `id`, `timestamp`, `url`, `secret`, `token`.
+    pub redact: String,
+}
+
+/// The expected response.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Expect {
+    /// Status.
+    pub status: Status,
+    /// Content type, if a body is expected.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// Required headers: a value, or `null` for "present with any value".
+    #[serde(default)]
+    pub headers: BTreeMap<String, Option<String>>,
+    /// The documented body, or the part that must match.
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// How to compare the body.
+    #[serde(default)]
+    pub body_match: BodyMatch,
+    /// The vendor error code of a refusal (a number for Twilio, a string for Telnyx).
+    #[serde(default)]
+    pub error_code: Option<Value>,
+    /// Volatile fields.
+    #[serde(default)]
+    pub volatile: Vec<Volatile>,
+}
+
+/// What refuses a negative case's request.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum RefusedBy {
+    /// A credspec-core rule, by id.
+    Rule(String),
+    /// The operation's request schema; the text says why.
+    Schema(String),
+    /// HTTP-level handling (`auth-missing`, `not-found`, ...).
+    Protocol(String),
+}
+
+/// A scenario step (or cleanup step).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Step {
+    /// Its name.
+    pub name: String,
+    /// How many times to run it (`{{i}}` is the 1-based index).
+    #[serde(default)]
+    pub repeat: Option<u32>,
+    /// Run once per element of this captured list.
+    #[serde(default)]
+    pub for_each: Option<String>,
+    /// The variable bound to each element.
+    #[serde(default, rename = "as")]
+    pub as_var: Option<String>,
+    /// The request.
+    pub request: Request,
+    /// The expected response.
+    pub expect: Expect,
+    /// Variables captured from the response: name → JSON pointer or `header:Name`.
+    #[serde(default)]
+    pub capture: BTreeMap<String, String>,
+    /// Lists collected over repeats: name → JSON pointer.
+    #[serde(default)]
+    pub capture_all: BTreeMap<String, String>,
+}
+
+/// A documented example case or scenario.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Case {
+    /// Unique, stable id.
+    pub id: String,
+    /// One line for people.
+    pub title: String,
+    /// The API.
+    pub api: ApiId,
+    /// Positive, negative or scenario.
+    pub kind: CaseKind,
+    /// Where it comes from: `seed:`, `spec:`, `rule:`, `decision:` references.
+    pub source: Vec<String>,
+    /// The request (cases).
+    #[serde(default)]
+    pub request: Option<Request>,
+    /// The expected response (cases).
+    #[serde(default)]
+    pub expect: Option<Expect>,
+    /// What refuses it (negative cases).
+    #[serde(default)]
+    pub refused_by: Option<RefusedBy>,
+    /// The steps (scenarios).
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// Cleanup steps (scenarios), run even when a step fails.
+    #[serde(default)]
+    pub cleanup: Vec<Step>,
+    /// The file it was read from, relative to `specs/`.
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+impl Case {
+    /// Every request of the case with its expectation: the case's own, or its steps and
+    /// cleanup steps.
+    pub fn exchanges(&self) -> Vec<(&Request, &Expect)> {
+        match (&self.request, &self.expect) {
+            (Some(r), Some(e)) => vec![(r, e)],
+            _ => self.steps.iter().chain(&self.cleanup).map(|s| (&s.request, &s.expect)).collect(),
+        }
+    }
+}
+
+/// Everything under `specs/`, loaded and checked once.
+#[derive(Debug)]
+pub struct SpecSet {
+    root: PathBuf,
+    apis: BTreeMap<ApiId, ApiSpec>,
+    cases: Vec<Case>,
+}
+
+fn read_json(path: &Path) -> Result<Value, SpecError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io { path: path.to_owned(), source })?;
+    serde_json::from_str(&text).map_err(|source| SpecError::Json { path: path.to_owned(), source })
+}
+
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|source| SpecError::Io { path: dir.to_owned(), source })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|source| SpecError::Io { path: dir.to_owned(), source })?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+impl SpecSet {
+    /// The `specs/` directory of this workspace.
+    pub fn default_root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs")
+    }
+
+    /// Loads every OpenAPI document and case under `root`, checking each case file against
+    /// `case.schema.json` and compiling every schema once.
+    pub fn load(root: impl Into<PathBuf>) -> Result<Self, SpecError> {
+        let root = root.into();
+        let case_schema_path = root.join("case.schema.json");
+        let case_schema = jsonschema::validator_for(&read_json(&case_schema_path)?).map_err(|e| SpecError::Schema {
+            api: String::from("case.schema.json"),
+            pointer: String::new(),
+            message: e.to_string(),
+        })?;
+        let mut apis = BTreeMap::new();
+        let mut cases = Vec::new();
+        for api in ApiId::ALL {
+            let dir = root.join(api.as_str());
+            apis.insert(api, ApiSpec::new(api, read_json(&dir.join("openapi.json"))?)?);
+            for sub in ["cases", "scenarios"] {
+                for path in json_files(&dir.join(sub))? {
+                    let value = read_json(&path)?;
+                    let errors: Vec<String> =
+                        case_schema.iter_errors(&value).map(|e| format!("  at {:?}: {e}", e.instance_path().to_string())).collect();
+                    if !errors.is_empty() {
+                        return Err(SpecError::CaseSchema { path, errors: errors.join("\n") });
+                    }
+                    let mut case: Case = serde_json::from_value(value).map_err(|source| SpecError::Json { path: path.clone(), source })?;
+                    case.file = path.strip_prefix(&root).unwrap_or(&path).to_owned();
+                    cases.push(case);
+                }
+            }
+        }
+        Ok(Self { root, apis, cases })
+    }
+
+    /// The directory loaded.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The document of `api`.
+    pub fn api(&self, api: ApiId) -> &ApiSpec {
+        // Every ApiId is loaded by `load`, or loading failed.
+        &self.apis[&api]
+    }
+
+    /// Every case and scenario, in file order per API.
+    pub fn cases(&self) -> &[Case] {
+        &self.cases
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fragments_are_percent_encoded() {
+        assert_eq!(fragment("/paths/~1v1~1Credentials~1{Sid}/get"), "/paths/~1v1~1Credentials~1%7BSid%7D/get");
+    }
+
+    #[test]
+    fn schemas_resolve_refs_into_the_document() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "paths": {"/v1/Things/{Sid}": {"get": {"operationId": "FetchThing", "responses": {
+                "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/thing"}}}},
+                "404": {"$ref": "#/components/responses/NotFound"}
+            }}}},
+            "components": {
+                "schemas": {"thing": {"type": "object", "required": ["sid"], "properties": {"sid": {"type": "string", "pattern": "^TH"}}},
+                            "error": {"type": "object", "required": ["code"]}},
+                "responses": {"NotFound": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/error"}}}}}
+            }
+        });
+        let spec = ApiSpec::new(ApiId::TwilioNotifyV1, doc).unwrap();
+        let ok = spec.response_validator("FetchThing", 200, Some("application/json; charset=utf-8")).unwrap();
+        assert!(ok.is_valid(&json!({"sid": "TH1"})));
+        assert!(!ok.is_valid(&json!({"sid": "XX1"})));
+        let not_found = spec.response_validator("FetchThing", 404, None).unwrap();
+        assert!(not_found.is_valid(&json!({"code": 20404})));
+        assert!(!not_found.is_valid(&json!({})));
+        assert!(spec.response_validator("FetchThing", 500, None).is_none());
+        assert!(spec.response_validator("Nope", 200, None).is_none());
+    }
+}

@@ -1,0 +1,1 @@
+//! Checks of specs/ itself (issue 3).
