@@ -431,6 +431,14 @@ impl Status {
         }
     }
 
+    /// Every expected status.
+    pub fn all(&self) -> Vec<u16> {
+        match self {
+            Self::One(s) => vec![*s],
+            Self::Any(list) => list.clone(),
+        }
+    }
+
     /// The first expected status.
     pub fn first(&self) -> Option<u16> {
         match self {
