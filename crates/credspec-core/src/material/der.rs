@@ -90,7 +90,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the next element, which must carry `tag`, and returns its value.
-    pub(crate) fn expect(&mut self, tag: u8, what: &'static str) -> Result<&'a [u8], DerError> {
+    pub(crate) fn read_tagged(
+        &mut self,
+        tag: u8,
+        what: &'static str,
+    ) -> Result<&'a [u8], DerError> {
         let tlv = self.read().map_err(|_| DerError(what))?;
         if tlv.tag == tag {
             Ok(tlv.value)
@@ -115,7 +119,7 @@ impl<'a> Reader<'a> {
         what: &'static str,
     ) -> Result<&'a [u8], DerError> {
         let mut reader = Reader::new(data);
-        let value = reader.expect(tag, what)?;
+        let value = reader.read_tagged(tag, what)?;
         if reader.is_empty() {
             Ok(value)
         } else {

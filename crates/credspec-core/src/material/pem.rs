@@ -38,6 +38,19 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 
 /// One decoded PEM block: its label and its DER contents.
 ///
+/// [`PemBlock::parse`] accepts, as equivalent:
+///
+/// * normal multi-line PEM (RFC 7468), with `\n` or `\r\n` line ends;
+/// * one line with the base64 body glued to the markers
+///   (`-----BEGIN CERTIFICATE-----MIIF...A==-----END CERTIFICATE-----`);
+/// * one line with spaces between markers and body
+///   (`-----BEGIN CERTIFICATE----- MIIG... -----END CERTIFICATE-----`);
+/// * any of these with line ends written as the two characters `\n`.
+///
+/// Whitespace (and a byte-order mark) may come before the block and whitespace after it;
+/// anything else outside the block is an error. RFC 1421 headers are skipped; an
+/// `ENCRYPTED` one is [`MaterialError::EncryptedKey`].
+///
 /// The contents are held as a [`Secret`] because a block may be a private key; `Debug`
 /// shows the label and the length only.
 #[derive(Clone, PartialEq, Eq)]
@@ -47,8 +60,8 @@ pub struct PemBlock {
 }
 
 impl PemBlock {
-    /// Reads exactly one PEM block from `input`, in any of the forms described in the
-    /// [module documentation](self).
+    /// Reads exactly one PEM block from `input`, in any of the forms listed on
+    /// [`PemBlock`].
     ///
     /// ```
     /// use credspec_core::material::PemBlock;
@@ -98,7 +111,10 @@ pub fn encode_pem(label: &str, der: &[u8]) -> String {
     out.push('\n');
     let mut rest = body.as_str();
     while !rest.is_empty() {
-        let (line, after) = rest.split_at(rest.len().min(64));
+        // Base64 output is ASCII, so every index is a char boundary.
+        let (line, after) = rest
+            .split_at_checked(rest.len().min(64))
+            .unwrap_or((rest, ""));
         out.push_str(line);
         out.push('\n');
         rest = after;

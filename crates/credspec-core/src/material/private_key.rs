@@ -164,23 +164,23 @@ fn same_ec_point(a: &[u8], b: &[u8]) -> bool {
 pub(crate) fn public_key_from_spki(spki: &[u8]) -> Option<PublicKeyInfo> {
     let body = Reader::single(spki, TAG_SEQUENCE, "spki").ok()?;
     let mut reader = Reader::new(body);
-    let algorithm = reader.expect(TAG_SEQUENCE, "spki algorithm").ok()?;
-    let key = der::bit_string_bytes(reader.expect(TAG_BIT_STRING, "spki key").ok()?).ok()?;
+    let algorithm = reader.read_tagged(TAG_SEQUENCE, "spki algorithm").ok()?;
+    let key = der::bit_string_bytes(reader.read_tagged(TAG_BIT_STRING, "spki key").ok()?).ok()?;
     let mut algorithm = Reader::new(algorithm);
-    let algorithm_oid = algorithm.expect(TAG_OID, "spki algorithm oid").ok()?;
+    let algorithm_oid = algorithm.read_tagged(TAG_OID, "spki algorithm oid").ok()?;
     match algorithm_oid {
         oid::RSA_ENCRYPTION => {
             let rsa = Reader::single(key, TAG_SEQUENCE, "rsa public key").ok()?;
             let mut rsa = Reader::new(rsa);
-            let modulus = der::unsigned_integer(rsa.expect(TAG_INTEGER, "n").ok()?).ok()?;
-            let exponent = der::unsigned_integer(rsa.expect(TAG_INTEGER, "e").ok()?).ok()?;
+            let modulus = der::unsigned_integer(rsa.read_tagged(TAG_INTEGER, "n").ok()?).ok()?;
+            let exponent = der::unsigned_integer(rsa.read_tagged(TAG_INTEGER, "e").ok()?).ok()?;
             Some(PublicKeyInfo::Rsa {
                 modulus: modulus.to_vec(),
                 exponent: exponent.to_vec(),
             })
         }
         oid::EC_PUBLIC_KEY => {
-            let curve = algorithm.expect(TAG_OID, "ec curve").ok()?;
+            let curve = algorithm.read_tagged(TAG_OID, "ec curve").ok()?;
             Some(PublicKeyInfo::Ec {
                 curve: EcCurve::from_oid(curve)?,
                 point: key.to_vec(),
@@ -364,15 +364,15 @@ fn skip_ec_parameters(input: &str) -> &str {
 fn parse_pkcs1(der: &[u8]) -> Result<Parsed, KeyError> {
     let body = Reader::single(der, TAG_SEQUENCE, "expected an RSAPrivateKey sequence")?;
     let mut reader = Reader::new(body);
-    let version = der::small_integer(reader.expect(TAG_INTEGER, "missing rsa key version")?)?;
+    let version = der::small_integer(reader.read_tagged(TAG_INTEGER, "missing rsa key version")?)?;
     if version > 1 {
         return Err(DerError("unexpected rsa key version").into());
     }
-    let modulus = der::unsigned_integer(reader.expect(TAG_INTEGER, "missing rsa modulus")?)?;
-    let exponent = der::unsigned_integer(reader.expect(TAG_INTEGER, "missing rsa exponent")?)?;
+    let modulus = der::unsigned_integer(reader.read_tagged(TAG_INTEGER, "missing rsa modulus")?)?;
+    let exponent = der::unsigned_integer(reader.read_tagged(TAG_INTEGER, "missing rsa exponent")?)?;
     // privateExponent, prime1, prime2, exponent1, exponent2, coefficient.
     for _ in 0..6 {
-        reader.expect(TAG_INTEGER, "missing rsa private key component")?;
+        reader.read_tagged(TAG_INTEGER, "missing rsa private key component")?;
     }
     // otherPrimeInfos, only in multi-prime (version 1) keys.
     if version == 1 {
@@ -400,11 +400,11 @@ struct Sec1<'a> {
 fn parse_sec1(der: &[u8]) -> Result<Sec1<'_>, KeyError> {
     let body = Reader::single(der, TAG_SEQUENCE, "expected an ECPrivateKey sequence")?;
     let mut reader = Reader::new(body);
-    let version = der::small_integer(reader.expect(TAG_INTEGER, "missing ec key version")?)?;
+    let version = der::small_integer(reader.read_tagged(TAG_INTEGER, "missing ec key version")?)?;
     if version != 1 {
         return Err(DerError("unexpected ec key version").into());
     }
-    let private_key = reader.expect(TAG_OCTET_STRING, "missing ec private key")?;
+    let private_key = reader.read_tagged(TAG_OCTET_STRING, "missing ec private key")?;
     let curve = reader
         .optional(TAG_CONTEXT_0_CONSTRUCTED)?
         .map(|params| Reader::single(params, TAG_OID, "ec parameters must be a named curve"))
@@ -456,12 +456,12 @@ fn parse_pkcs8(der: &[u8]) -> Result<Parsed, KeyError> {
         // EncryptedPrivateKeyInfo starts with its encryption AlgorithmIdentifier.
         return Err(KeyError::Encrypted);
     }
-    let version = der::small_integer(reader.expect(TAG_INTEGER, "missing pkcs8 version")?)?;
+    let version = der::small_integer(reader.read_tagged(TAG_INTEGER, "missing pkcs8 version")?)?;
     if version > 1 {
         return Err(DerError("unexpected pkcs8 version").into());
     }
-    let algorithm = reader.expect(TAG_SEQUENCE, "missing pkcs8 algorithm identifier")?;
-    let private_key = reader.expect(TAG_OCTET_STRING, "missing pkcs8 private key")?;
+    let algorithm = reader.read_tagged(TAG_SEQUENCE, "missing pkcs8 algorithm identifier")?;
+    let private_key = reader.read_tagged(TAG_OCTET_STRING, "missing pkcs8 private key")?;
     reader.optional(TAG_CONTEXT_0_CONSTRUCTED)?; // attributes
     let outer_public_key = reader
         .optional(TAG_CONTEXT_1_PRIMITIVE)?
@@ -471,11 +471,11 @@ fn parse_pkcs8(der: &[u8]) -> Result<Parsed, KeyError> {
         return Err(DerError("trailing data in the pkcs8 key").into());
     }
     let mut algorithm = Reader::new(algorithm);
-    let algorithm_oid = algorithm.expect(TAG_OID, "missing pkcs8 algorithm oid")?;
+    let algorithm_oid = algorithm.read_tagged(TAG_OID, "missing pkcs8 algorithm oid")?;
     match algorithm_oid {
         oid::RSA_ENCRYPTION => parse_pkcs1(private_key),
         oid::EC_PUBLIC_KEY => {
-            let curve = curve_from_oid(algorithm.expect(TAG_OID, "missing ec curve")?)?;
+            let curve = curve_from_oid(algorithm.read_tagged(TAG_OID, "missing ec curve")?)?;
             let sec1 = parse_sec1(private_key)?;
             if sec1
                 .curve

@@ -121,7 +121,10 @@ fn sec1_inside(pkcs8: &[u8]) -> Vec<u8> {
     let mut reader = Reader::new(body);
     reader.read().unwrap(); // version
     reader.read().unwrap(); // algorithm
-    reader.expect(TAG_OCTET_STRING, "key").unwrap().to_vec()
+    reader
+        .read_tagged(TAG_OCTET_STRING, "key")
+        .unwrap()
+        .to_vec()
 }
 
 fn replace(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
@@ -1138,6 +1141,19 @@ fn debug_output_never_contains_secrets() {
     }
     assert!(printed[0].contains("Rsa") && printed[0].contains("Pkcs1"));
     assert!(printed[2].contains("credspec-test"));
+}
+
+#[test]
+fn material_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Certificate>();
+    assert_send_sync::<PrivateKey>();
+    assert_send_sync::<ServiceAccount>();
+    assert_send_sync::<GcmApiKey>();
+    assert_send_sync::<FcmServerKey>();
+    assert_send_sync::<PemBlock>();
+    assert_send_sync::<Material<Certificate>>();
+    assert_send_sync::<MaterialError>();
 }
 
 // ---- no input makes any parser panic --------------------------------------------------------
