@@ -44,7 +44,13 @@ pub enum ErrorFormat {
 
 impl ApiId {
     /// Every API.
-    pub const ALL: [Self; 5] = [Self::TwilioNotifyV1, Self::TwilioChatV2, Self::TwilioCommsV1, Self::TelnyxMobilePush, Self::TelnyxTelephony];
+    pub const ALL: [Self; 5] = [
+        Self::TwilioNotifyV1,
+        Self::TwilioChatV2,
+        Self::TwilioCommsV1,
+        Self::TelnyxMobilePush,
+        Self::TelnyxTelephony,
+    ];
 
     /// The id used in case files, which is also the directory under `specs/`.
     pub fn as_str(self) -> &'static str {
@@ -76,7 +82,10 @@ impl fmt::Display for ApiId {
 impl FromStr for ApiId {
     type Err = SpecError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s).ok_or_else(|| SpecError::UnknownApi(s.to_owned()))
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| SpecError::UnknownApi(s.to_owned()))
     }
 }
 
@@ -162,7 +171,9 @@ pub struct ApiSpec {
     validators: BTreeMap<String, Validator>,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Escapes one JSON pointer token (RFC 6901).
 fn escape_token(token: &str) -> String {
@@ -185,8 +196,14 @@ fn fragment(pointer: &str) -> String {
 /// Compiles the schema at `pointer` of `document`, resolving `$ref`s against the document.
 fn compile_at(api: &str, document: &Value, pointer: &str) -> Result<Validator, SpecError> {
     let mut root = serde_json::Map::new();
-    root.insert("$schema".into(), Value::from("https://json-schema.org/draft/2020-12/schema"));
-    root.insert("$ref".into(), Value::from(format!("#{}", fragment(pointer))));
+    root.insert(
+        "$schema".into(),
+        Value::from("https://json-schema.org/draft/2020-12/schema"),
+    );
+    root.insert(
+        "$ref".into(),
+        Value::from(format!("#{}", fragment(pointer))),
+    );
     for key in ["components", "paths"] {
         if let Some(v) = document.get(key) {
             root.insert(key.into(), v.clone());
@@ -195,7 +212,11 @@ fn compile_at(api: &str, document: &Value, pointer: &str) -> Result<Validator, S
     jsonschema::options()
         .should_validate_formats(true)
         .build(&Value::Object(root))
-        .map_err(|e| SpecError::Schema { api: api.to_owned(), pointer: pointer.to_owned(), message: e.to_string() })
+        .map_err(|e| SpecError::Schema {
+            api: api.to_owned(),
+            pointer: pointer.to_owned(),
+            message: e.to_string(),
+        })
 }
 
 impl ApiSpec {
@@ -216,20 +237,38 @@ impl ApiSpec {
                             pointer: pointer.clone(),
                         };
                         if operations.insert(op_id.to_owned(), operation).is_some() {
-                            return Err(SpecError::DuplicateOperation { api: id, operation: op_id.to_owned() });
+                            return Err(SpecError::DuplicateOperation {
+                                api: id,
+                                operation: op_id.to_owned(),
+                            });
                         }
                     }
-                    let request = resolve(&document, op.get("requestBody")).and_then(|b| b.get("content")).and_then(Value::as_object);
+                    let request = resolve(&document, op.get("requestBody"))
+                        .and_then(|b| b.get("content"))
+                        .and_then(Value::as_object);
                     for (media, content) in request.into_iter().flatten() {
                         if content.get("schema").is_some() {
-                            schema_pointers.push(format!("{pointer}/requestBody/content/{}/schema", escape_token(media)));
+                            schema_pointers.push(format!(
+                                "{pointer}/requestBody/content/{}/schema",
+                                escape_token(media)
+                            ));
                         }
                     }
-                    for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
-                        let content = resolve(&document, Some(response)).and_then(|r| r.get("content")).and_then(Value::as_object);
+                    for (status, response) in op
+                        .get("responses")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let content = resolve(&document, Some(response))
+                            .and_then(|r| r.get("content"))
+                            .and_then(Value::as_object);
                         for (media, c) in content.into_iter().flatten() {
                             if c.get("schema").is_some() {
-                                schema_pointers.push(format!("{pointer}/responses/{status}/content/{}/schema", escape_token(media)));
+                                schema_pointers.push(format!(
+                                    "{pointer}/responses/{status}/content/{}/schema",
+                                    escape_token(media)
+                                ));
                             }
                         }
                     }
@@ -243,7 +282,12 @@ impl ApiSpec {
             let validator = compile_at(id.as_str(), &document, &resolved)?;
             validators.insert(pointer, validator);
         }
-        Ok(Self { id, document, operations, validators })
+        Ok(Self {
+            id,
+            document,
+            operations,
+            validators,
+        })
     }
 
     /// The API.
@@ -265,22 +309,50 @@ impl ApiSpec {
     /// (`None` when the document declares no schema for it). Falls back from the exact
     /// status to `4XX`-style ranges and `default`, and from the exact media type to the only
     /// one declared.
-    pub fn response_validator(&self, operation: &str, status: u16, content_type: Option<&str>) -> Option<&Validator> {
+    pub fn response_validator(
+        &self,
+        operation: &str,
+        status: u16,
+        content_type: Option<&str>,
+    ) -> Option<&Validator> {
         let op = self.operations.get(operation)?;
-        let responses = self.document.pointer(&format!("{}/responses", op.pointer))?.as_object()?;
+        let responses = self
+            .document
+            .pointer(&format!("{}/responses", op.pointer))?
+            .as_object()?;
         let range = format!("{}XX", status / 100);
-        let key = [status.to_string(), range, String::from("default")].into_iter().find(|k| responses.contains_key(k))?;
-        let content = resolve(&self.document, responses.get(&key))?.get("content")?.as_object()?;
+        let key = [status.to_string(), range, String::from("default")]
+            .into_iter()
+            .find(|k| responses.contains_key(k))?;
+        let content = resolve(&self.document, responses.get(&key))?
+            .get("content")?
+            .as_object()?;
         let media = pick_media(content, content_type)?;
-        self.validators.get(&format!("{}/responses/{key}/content/{}/schema", op.pointer, escape_token(&media)))
+        self.validators.get(&format!(
+            "{}/responses/{key}/content/{}/schema",
+            op.pointer,
+            escape_token(&media)
+        ))
     }
 
     /// The validator of the request body of `operation` for `content_type`.
-    pub fn request_validator(&self, operation: &str, content_type: Option<&str>) -> Option<&Validator> {
+    pub fn request_validator(
+        &self,
+        operation: &str,
+        content_type: Option<&str>,
+    ) -> Option<&Validator> {
         let op = self.operations.get(operation)?;
-        let body = resolve(&self.document, self.document.pointer(&format!("{}/requestBody", op.pointer)))?;
+        let body = resolve(
+            &self.document,
+            self.document
+                .pointer(&format!("{}/requestBody", op.pointer)),
+        )?;
         let media = pick_media(body.get("content")?.as_object()?, content_type)?;
-        self.validators.get(&format!("{}/requestBody/content/{}/schema", op.pointer, escape_token(&media)))
+        self.validators.get(&format!(
+            "{}/requestBody/content/{}/schema",
+            op.pointer,
+            escape_token(&media)
+        ))
     }
 
     /// The statuses the document declares for `operation`.
@@ -307,12 +379,18 @@ fn resolve<'a>(document: &'a Value, value: Option<&'a Value>) -> Option<&'a Valu
 /// pointer, so that compilation finds the schema.
 fn resolved_pointer(document: &Value, pointer: &str) -> String {
     for (marker, keyed) in [("/requestBody", false), ("/responses/", true)] {
-        let Some(at) = pointer.find(marker) else { continue };
+        let Some(at) = pointer.find(marker) else {
+            continue;
+        };
         let mut end = at + marker.len();
         if keyed {
             end += pointer[end..].find('/').unwrap_or(pointer.len() - end);
         }
-        if let Some(r) = document.pointer(&pointer[..end]).and_then(|o| o.get("$ref")).and_then(Value::as_str) {
+        if let Some(r) = document
+            .pointer(&pointer[..end])
+            .and_then(|o| o.get("$ref"))
+            .and_then(Value::as_str)
+        {
             return format!("{}{}", r.trim_start_matches('#'), &pointer[end..]);
         }
     }
@@ -321,14 +399,19 @@ fn resolved_pointer(document: &Value, pointer: &str) -> String {
 
 /// Picks the declared media type matching `content_type` (parameters ignored), or the only
 /// one declared.
-fn pick_media(content: &serde_json::Map<String, Value>, content_type: Option<&str>) -> Option<String> {
+fn pick_media(
+    content: &serde_json::Map<String, Value>,
+    content_type: Option<&str>,
+) -> Option<String> {
     let wanted = content_type.map(|c| c.split(';').next().unwrap_or(c).trim().to_ascii_lowercase());
     if let Some(w) = &wanted {
         if let Some(k) = content.keys().find(|k| k.eq_ignore_ascii_case(w)) {
             return Some(k.clone());
         }
     }
-    (content.len() == 1).then(|| content.keys().next().cloned()).flatten()
+    (content.len() == 1)
+        .then(|| content.keys().next().cloned())
+        .flatten()
 }
 
 /// A case's kind.
@@ -576,7 +659,12 @@ impl Case {
     pub fn exchanges(&self) -> Vec<(&Request, &Expect)> {
         match (&self.request, &self.expect) {
             (Some(r), Some(e)) => vec![(r, e)],
-            _ => self.steps.iter().chain(&self.cleanup).map(|s| (&s.request, &s.expect)).collect(),
+            _ => self
+                .steps
+                .iter()
+                .chain(&self.cleanup)
+                .map(|s| (&s.request, &s.expect))
+                .collect(),
         }
     }
 }
@@ -590,18 +678,32 @@ pub struct SpecSet {
 }
 
 fn read_json(path: &Path) -> Result<Value, SpecError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io { path: path.to_owned(), source })?;
-    serde_json::from_str(&text).map_err(|source| SpecError::Json { path: path.to_owned(), source })
+    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| SpecError::Json {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
-    let entries = std::fs::read_dir(dir).map_err(|source| SpecError::Io { path: dir.to_owned(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| SpecError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry.map_err(|source| SpecError::Io { path: dir.to_owned(), source })?.path();
+        let path = entry
+            .map_err(|source| SpecError::Io {
+                path: dir.to_owned(),
+                source,
+            })?
+            .path();
         if path.extension().is_some_and(|e| e == "json") {
             files.push(path);
         }
@@ -621,25 +723,40 @@ impl SpecSet {
     pub fn load(root: impl Into<PathBuf>) -> Result<Self, SpecError> {
         let root = root.into();
         let case_schema_path = root.join("case.schema.json");
-        let case_schema = jsonschema::validator_for(&read_json(&case_schema_path)?).map_err(|e| SpecError::Schema {
-            api: String::from("case.schema.json"),
-            pointer: String::new(),
-            message: e.to_string(),
-        })?;
+        let case_schema =
+            jsonschema::validator_for(&read_json(&case_schema_path)?).map_err(|e| {
+                SpecError::Schema {
+                    api: String::from("case.schema.json"),
+                    pointer: String::new(),
+                    message: e.to_string(),
+                }
+            })?;
         let mut apis = BTreeMap::new();
         let mut cases = Vec::new();
         for api in ApiId::ALL {
             let dir = root.join(api.as_str());
-            apis.insert(api, ApiSpec::new(api, read_json(&dir.join("openapi.json"))?)?);
+            apis.insert(
+                api,
+                ApiSpec::new(api, read_json(&dir.join("openapi.json"))?)?,
+            );
             for sub in ["cases", "scenarios"] {
                 for path in json_files(&dir.join(sub))? {
                     let value = read_json(&path)?;
-                    let errors: Vec<String> =
-                        case_schema.iter_errors(&value).map(|e| format!("  at {:?}: {e}", e.instance_path().to_string())).collect();
+                    let errors: Vec<String> = case_schema
+                        .iter_errors(&value)
+                        .map(|e| format!("  at {:?}: {e}", e.instance_path().to_string()))
+                        .collect();
                     if !errors.is_empty() {
-                        return Err(SpecError::CaseSchema { path, errors: errors.join("\n") });
+                        return Err(SpecError::CaseSchema {
+                            path,
+                            errors: errors.join("\n"),
+                        });
                     }
-                    let mut case: Case = serde_json::from_value(value).map_err(|source| SpecError::Json { path: path.clone(), source })?;
+                    let mut case: Case =
+                        serde_json::from_value(value).map_err(|source| SpecError::Json {
+                            path: path.clone(),
+                            source,
+                        })?;
                     case.file = path.strip_prefix(&root).unwrap_or(&path).to_owned();
                     cases.push(case);
                 }
@@ -672,7 +789,10 @@ mod tests {
 
     #[test]
     fn fragments_are_percent_encoded() {
-        assert_eq!(fragment("/paths/~1v1~1Credentials~1{Sid}/get"), "/paths/~1v1~1Credentials~1%7BSid%7D/get");
+        assert_eq!(
+            fragment("/paths/~1v1~1Credentials~1{Sid}/get"),
+            "/paths/~1v1~1Credentials~1%7BSid%7D/get"
+        );
     }
 
     #[test]
@@ -690,7 +810,9 @@ mod tests {
             }
         });
         let spec = ApiSpec::new(ApiId::TwilioNotifyV1, doc).unwrap();
-        let ok = spec.response_validator("FetchThing", 200, Some("application/json; charset=utf-8")).unwrap();
+        let ok = spec
+            .response_validator("FetchThing", 200, Some("application/json; charset=utf-8"))
+            .unwrap();
         assert!(ok.is_valid(&json!({"sid": "TH1"})));
         assert!(!ok.is_valid(&json!({"sid": "XX1"})));
         let not_found = spec.response_validator("FetchThing", 404, None).unwrap();

@@ -1,7 +1,6 @@
 //! Tests of the material parsers against real material generated with rcgen (ECDSA P-256,
-//! P-384, Ed25519) and a fixed RSA-2048 test key (generated once with
-//! `openssl genrsa -traditional 2048`, then converted with `openssl pkcs8 -topk8 -nocrypt`;
-//! it protects nothing). Hand-built DER covers what rcgen cannot make: SEC1 with explicit
+//! P-384, Ed25519) and an RSA-2048 key generated at test time from a fixed seed (the rsa
+//! crate; no key material is committed). Hand-built DER covers what rcgen cannot make: SEC1 with explicit
 //! curve parameters, P-521, keys without an embedded public key, encrypted and malformed keys.
 
 use base64::Engine as _;
@@ -23,8 +22,32 @@ const TELNYX_PRIVATE_KEY: &str = "-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQ
 const TELNYX_SERVER_KEY: &str = "BBBB0J56jd8kda:APA91vjb11BCjvxx3Jxja...";
 const TELNYX_PROJECT_ACCOUNT_JSON: &str = r#"{"client_email":"account@customer.org","private_key":"BBBB0J56jd8kda:APA91vjb11BCjvxx3Jxja..."}"#;
 
-const RSA_PKCS1: &str = include_str!("testdata/rsa2048-pkcs1.pem");
-const RSA_PKCS8: &str = include_str!("testdata/rsa2048-pkcs8.pem");
+/// An RSA-2048 key made once per test run from a fixed seed, as PKCS#1 and PKCS#8 PEM.
+/// rcgen (with ring) signs with RSA keys but cannot generate them, so the rsa crate does.
+static RSA_KEY: std::sync::LazyLock<(String, String)> = std::sync::LazyLock::new(|| {
+    use rand_chacha::rand_core::SeedableRng;
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(2048);
+    let key = rsa::RsaPrivateKey::new(&mut rng, 2048).expect("RSA key generation");
+    let pkcs1 = key
+        .to_pkcs1_pem(LineEnding::LF)
+        .expect("PKCS#1 encoding")
+        .to_string();
+    let pkcs8 = key
+        .to_pkcs8_pem(LineEnding::LF)
+        .expect("PKCS#8 encoding")
+        .to_string();
+    (pkcs1, pkcs8)
+});
+
+fn rsa_pkcs1() -> &'static str {
+    &RSA_KEY.0
+}
+
+fn rsa_pkcs8() -> &'static str {
+    &RSA_KEY.1
+}
 
 const APNS_DEVELOPMENT: &[u64] = &[1, 2, 840, 113_635, 100, 6, 3, 1];
 const APNS_PRODUCTION: &[u64] = &[1, 2, 840, 113_635, 100, 6, 3, 2];
@@ -82,7 +105,7 @@ fn ed25519() -> KeyPair {
 }
 
 fn rsa() -> KeyPair {
-    KeyPair::from_pem(RSA_PKCS8).unwrap()
+    KeyPair::from_pem(rsa_pkcs8()).unwrap()
 }
 
 fn params(common_name: &str) -> CertificateParams {
@@ -505,8 +528,8 @@ fn private_key_algorithms_and_formats() {
             KeyAlgorithm::Ed25519,
             KeyFormat::Pkcs8,
         ),
-        (RSA_PKCS1.to_owned(), KeyAlgorithm::Rsa, KeyFormat::Pkcs1),
-        (RSA_PKCS8.to_owned(), KeyAlgorithm::Rsa, KeyFormat::Pkcs8),
+        (rsa_pkcs1().to_owned(), KeyAlgorithm::Rsa, KeyFormat::Pkcs1),
+        (rsa_pkcs8().to_owned(), KeyAlgorithm::Rsa, KeyFormat::Pkcs8),
         (
             pem_of("EC PRIVATE KEY", &sec1_inside(&p256().serialize_der())),
             KeyAlgorithm::EcP256,
@@ -529,11 +552,11 @@ fn private_key_algorithms_and_formats() {
         assert_eq!(PrivateKey::try_from(pem.as_str()).unwrap(), key);
     }
     // The one-line forms work for keys as well.
-    let body = body_of(RSA_PKCS1);
+    let body = body_of(rsa_pkcs1());
     let one_line = format!("-----BEGIN RSA PRIVATE KEY----- {body} -----END RSA PRIVATE KEY-----");
     assert_eq!(
         PrivateKey::from_pem(&one_line).unwrap(),
-        PrivateKey::from_pem(RSA_PKCS1).unwrap()
+        PrivateKey::from_pem(rsa_pkcs1()).unwrap()
     );
 }
 
@@ -612,7 +635,7 @@ fn private_key_errors() {
             label: label("PRIVATE KEY")
         })
     );
-    let legacy = RSA_PKCS1.replacen(
+    let legacy = rsa_pkcs1().replacen(
         "-----\n",
         "-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,0011\n\n",
         1,
@@ -658,7 +681,7 @@ fn private_key_errors() {
             reason: "expected a PrivateKeyInfo sequence"
         })
     );
-    let pkcs8_der = PrivateKey::from_pem(RSA_PKCS8)
+    let pkcs8_der = PrivateKey::from_pem(rsa_pkcs8())
         .unwrap()
         .der()
         .expose()
@@ -723,7 +746,7 @@ fn keys_match_their_certificates() {
     }
     // PKCS#1 and SEC1 forms of the same keys.
     let rsa_cert = certificate(&params("rsa"), &rsa());
-    let pkcs1 = PrivateKey::from_pem(RSA_PKCS1).unwrap();
+    let pkcs1 = PrivateKey::from_pem(rsa_pkcs1()).unwrap();
     assert_eq!(key_matches(&rsa_cert, &pkcs1), KeyMatch::Matches);
     let ec = p256();
     let ec_cert = certificate(&params("ec"), &ec);
@@ -746,7 +769,7 @@ fn keys_mismatch_other_certificates() {
     .unwrap();
     assert_eq!(key_matches(&ec_cert, &p384), KeyMatch::Mismatch);
     // Another algorithm.
-    let rsa_key = PrivateKey::from_pem(RSA_PKCS1).unwrap();
+    let rsa_key = PrivateKey::from_pem(rsa_pkcs1()).unwrap();
     assert_eq!(key_matches(&ec_cert, &rsa_key), KeyMatch::Mismatch);
     let ed_cert = certificate(&params("ed"), &ed25519());
     assert_eq!(key_matches(&ed_cert, &other_ec), KeyMatch::Mismatch);
@@ -823,7 +846,7 @@ fn service_account_json() -> serde_json::Value {
         "type": "service_account",
         "project_id": "credspec-test",
         "private_key_id": "0123456789abcdef",
-        "private_key": RSA_PKCS8,
+        "private_key": rsa_pkcs8(),
         "client_email": "fcm@credspec-test.iam.gserviceaccount.com",
         "client_id": "1234567890",
         "auth_uri": "https://accounts.google.com/o/oauth2/auth",
@@ -867,7 +890,7 @@ fn service_account_valid_forms() {
     );
     // The key with literal `\n` escapes (escaped twice on its way through an env var).
     let mut doubled = value.clone();
-    doubled["private_key"] = json!(RSA_PKCS8.replace('\n', "\\n"));
+    doubled["private_key"] = json!(rsa_pkcs8().replace('\n', "\\n"));
     assert!(
         ServiceAccount::from_value(&doubled, REQUIRE)
             .unwrap()
@@ -1100,19 +1123,19 @@ fn fcm_server_keys() {
 
 #[test]
 fn debug_output_never_contains_secrets() {
-    let rsa_key = PrivateKey::from_pem(RSA_PKCS1).unwrap();
-    let secret_body = body_of(RSA_PKCS1);
+    let rsa_key = PrivateKey::from_pem(rsa_pkcs1()).unwrap();
+    let secret_body = body_of(rsa_pkcs1());
     let ec_key = PrivateKey::from_pem(&p256().serialize_pem()).unwrap();
     let ec_body = body_of(ec_key.to_pem().expose());
     let account = ServiceAccount::from_value(&service_account_json(), REQUIRE)
         .unwrap()
         .require_real()
         .unwrap();
-    let pkcs8_body = body_of(RSA_PKCS8);
+    let pkcs8_body = body_of(rsa_pkcs8());
     let gcm = GcmApiKey::parse(&api_key(), REQUIRE).unwrap();
     let fcm = FcmServerKey::parse(&legacy_server_key(), REQUIRE).unwrap();
     let placeholder = FcmServerKey::parse(TELNYX_SERVER_KEY, ALLOW).unwrap();
-    let block = PemBlock::parse(RSA_PKCS1).unwrap();
+    let block = PemBlock::parse(rsa_pkcs1()).unwrap();
 
     let printed = [
         format!("{rsa_key:?} {rsa_key:#?}"),
@@ -1187,7 +1210,7 @@ fn parse_der_everything(der: &[u8], against: &Certificate) {
     if let Ok(cert) = Certificate::from_der(der) {
         let _ = cert.validity_at(OffsetDateTime::UNIX_EPOCH);
         let _ = cert.apns_environment();
-        let key = PrivateKey::from_pem(RSA_PKCS1).unwrap();
+        let key = PrivateKey::from_pem(rsa_pkcs1()).unwrap();
         let _ = key_matches(&cert, &key);
     }
     for format in [KeyFormat::Pkcs1, KeyFormat::Pkcs8, KeyFormat::Sec1] {
@@ -1201,7 +1224,7 @@ fn parse_der_everything(der: &[u8], against: &Certificate) {
 fn mutation_corpus() -> Vec<Vec<u8>> {
     let ec = p256();
     let ed = ed25519();
-    let rsa_key = PrivateKey::from_pem(RSA_PKCS1).unwrap();
+    let rsa_key = PrivateKey::from_pem(rsa_pkcs1()).unwrap();
     vec![
         params("fuzz").self_signed(&ec).unwrap().der().to_vec(),
         apns_params(&[APNS_TOPICS])
