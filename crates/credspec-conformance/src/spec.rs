@@ -404,10 +404,10 @@ fn pick_media(
     content_type: Option<&str>,
 ) -> Option<String> {
     let wanted = content_type.map(|c| c.split(';').next().unwrap_or(c).trim().to_ascii_lowercase());
-    if let Some(w) = &wanted {
-        if let Some(k) = content.keys().find(|k| k.eq_ignore_ascii_case(w)) {
-            return Some(k.clone());
-        }
+    if let Some(w) = &wanted
+        && let Some(k) = content.keys().find(|k| k.eq_ignore_ascii_case(w))
+    {
+        return Some(k.clone());
     }
     (content.len() == 1)
         .then(|| content.keys().next().cloned())

@@ -8,14 +8,24 @@
 use std::fmt;
 
 mod comms;
+mod material;
+#[cfg(test)]
+mod material_tests;
 mod paging;
 mod telnyx;
 mod twilio;
 
 pub use comms::{
-    APP_LIMIT, CREDENTIAL_LIMIT, CommsAccount, CommsApp, CommsCreatePlan, CommsCredentialEntry,
-    CommsDefaultPlan, CommsDeletePlan, check_comms_app_name, check_comms_credential_type,
-    check_comms_tags, plan_comms_create, plan_comms_delete, plan_comms_set_default,
+    APP_LIMIT, CREDENTIAL_LIMIT, CommsAccount, CommsApp, CommsCreate, CommsCreateParams,
+    CommsCreatePlan, CommsCredentialEntry, CommsDefaultPlan, CommsDeletePlan, CommsUpdate,
+    CommsUpdateParams, check_comms_app_name, check_comms_create, check_comms_credential_type,
+    check_comms_tags, check_comms_update, plan_comms_create, plan_comms_delete,
+    plan_comms_set_default,
+};
+pub use material::{
+    MaterialContext, check_apns, check_certificate, check_fcm_server_key, check_gcm_api_key,
+    check_private_key, check_service_account, check_service_account_base64,
+    check_service_account_json,
 };
 pub use paging::{
     CLASSIC_PAGE_SIZE, COMMS_PAGE_SIZE, PageRequest, TELNYX_PAGE_SIZE,
@@ -23,11 +33,15 @@ pub use paging::{
     check_comms_page_size, check_telnyx_paging,
 };
 pub use telnyx::{
-    TAG_LIMIT, TOKEN_LIFETIME, TelephonyOperation, TelephonyParams, TelephonyValues,
-    check_alias_unique, check_tag_capacity, check_telephony_create, check_telephony_operation,
-    check_telephony_update, is_expired, telephony_token_expiry,
+    PushCreate, PushCreateParams, TAG_LIMIT, TOKEN_LIFETIME, TelephonyOperation, TelephonyParams,
+    TelephonyValues, check_alias_unique, check_push_create, check_tag_capacity,
+    check_telephony_create, check_telephony_operation, check_telephony_update, is_expired,
+    telephony_token_expiry,
 };
-pub use twilio::{ClassicFields, ClassicParams, check_classic_create, check_classic_update};
+pub use twilio::{
+    ClassicCreate, ClassicFields, ClassicParams, check_classic_create, check_classic_create_fields,
+    check_classic_update, check_classic_update_fields,
+};
 
 macro_rules! rules {
     ($( $(#[$doc:meta])* $variant:ident = $id:literal, $summary:literal, $source:literal, $function:literal; )+) => {
@@ -72,10 +86,10 @@ rules! {
     CommsCredentialId = "twilio.comms.credential-id", "A Comms credential id is comms_credential_ and 26 to 34 lower-case Crockford base32 characters (anchored).", "twilio_comms_v1 CredentialId", "id::CommsCredentialId::from_str";
     CommsCredentialTypeEnum = "twilio.comms.credential-type-enum", "credentialType is APN, APN_SANDBOX or FCM.", "seed:002, twilio_comms_v1 PushNotificationCredentialType", "rules::check_comms_credential_type";
     CommsAppNameRequired = "twilio.comms.app-name-required", "Create needs appName.", "seed:002 (Required), decision D4", "rules::check_comms_app_name";
-    CommsAppName = "twilio.comms.app-name", "appName matches ^[a-z0-9_]+$ and is 1 to 64 characters.", "seed:002", "id::AppName::from_str";
+    CommsAppName = "twilio.comms.app-name", "appName matches `^[a-z0-9_]+$` and is 1 to 64 characters.", "seed:002", "id::AppName::from_str";
     CommsContentRequired = "twilio.comms.content-required", "Create needs content, an object.", "seed:002", "rules::check_comms_create";
     CommsContentFields = "twilio.comms.content-fields", "APN and APN_SANDBOX content has certificate and privateKey; FCM content has privateKey (a base64 service account).", "decision D6", "rules::check_comms_create";
-    CommsTags = "twilio.comms.tags", "tags has at most 10 pairs; keys 1-128 and values 1-256 of [a-zA-Z0-9._~-].", "twilio_comms_v1 Tags (sibling resource schema)", "rules::check_comms_tags";
+    CommsTags = "twilio.comms.tags", "tags has at most 10 pairs; keys 1-128 and values 1-256 of `[a-zA-Z0-9._~-]`.", "twilio_comms_v1 Tags (sibling resource schema)", "rules::check_comms_tags";
     CommsPageSize = "twilio.comms.page-size", "pageSize is an integer from 1 to 100 (default 50).", "decision D5", "rules::check_comms_page_size";
     CommsAppLimit = "twilio.comms.app-limit", "An account has at most 10 Apps: a credential with a new appName is refused at the limit.", "seed:002", "rules::plan_comms_create";
     CommsCredentialLimit = "twilio.comms.credential-limit", "An App has at most 10 credentials: an 11th is refused.", "seed:002", "rules::plan_comms_create";
@@ -88,7 +102,7 @@ rules! {
     PushAndroidRequiredFields = "telnyx.push.android-required-fields", "An android credential needs project_account_json_file (an object) and alias.", "telnyx.mobile_push_credentials#CreatePushCredential", "rules::check_push_create";
     PushAlias = "telnyx.push.alias", "alias is 1 to 255 printable characters.", "seed:000, decision (no limit documented)", "value::Alias::from_str";
     PushAliasUnique = "telnyx.push.alias-unique", "An alias identifies one credential of the account.", "seed:000 (\"Alias to uniquely identify the credential\"), decision D9", "rules::check_alias_unique";
-    TelnyxPage = "telnyx.page", "page[number] is at least 1; page[size] is 1 to 250 (default 20 for push, 50 for telephony).", "telnyx.mobile_push_credentials#ListPushCredentials, telnyx.telephony_credentials#FindTelephonyCredentials", "rules::check_telnyx_paging";
+    TelnyxPage = "telnyx.page", "`page[number]` is at least 1; `page[size]` is 1 to 250 (default 20 for push, 50 for telephony).", "telnyx.mobile_push_credentials#ListPushCredentials, telnyx.telephony_credentials#FindTelephonyCredentials", "rules::check_telnyx_paging";
     TelephonyConnectionIdRequired = "telnyx.telephony.connection-id-required", "Create needs connection_id.", "seed:004, telnyx.telephony_credentials#CreateTelephonyCredential", "rules::check_telephony_create";
     TelephonyConnectionId = "telnyx.telephony.connection-id", "connection_id is 1 to 32 decimal digits.", "seed:004 (examples), decision", "id::ConnectionId::from_str";
     TelephonyName = "telnyx.telephony.name", "name is 1 to 255 printable characters.", "telnyx.telephony_credentials#CreateTelephonyCredential, decision", "value::CredentialName::from_str";
@@ -98,6 +112,16 @@ rules! {
     TelephonyExpired = "telnyx.telephony.expired", "A credential is expired once the clock reaches its expires_at.", "telnyx.telephony_credentials TelephonyCredential.expired, developer guide", "rules::is_expired";
     TelephonyExpiredOnlyDelete = "telnyx.telephony.expired-only-delete", "An expired credential can only be deleted: update and token are refused.", "Telnyx developer guide (\"An expired credential can only be deleted\"), decision D9", "rules::check_telephony_operation";
     TelephonyTokenLifetime = "telnyx.telephony.token-lifetime", "A token lasts 24 hours or until its credential expires, whichever is first.", "Telnyx developer guide (access tokens)", "rules::telephony_token_expiry";
+    MaterialPem = "material.pem", "Certificates and private keys are one well-formed PEM block of the right label (one-line forms accepted).", "seed:001 and seed:003 (Certificate, PrivateKey: strip everything outside the headers), seed:000", "rules::check_certificate, rules::check_private_key";
+    MaterialCertificate = "material.certificate", "A certificate parses as X.509.", "seed:000 (certificate as received from APNs), seed:003", "rules::check_certificate";
+    MaterialPrivateKey = "material.private-key", "A private key parses as PKCS#1, PKCS#8 or SEC1 and is not encrypted.", "seed:000, seed:003", "rules::check_private_key";
+    MaterialKeyMatchesCertificate = "material.key-matches-certificate", "The private key belongs to the certificate.", "seed:000 (\"Corresponding private key to the certificate\")", "rules::check_apns";
+    MaterialCertificateValidity = "material.certificate-validity", "The certificate is valid now: not expired, not before its start.", "X.509 (RFC 5280) validity, applied at the injected clock", "rules::check_certificate";
+    MaterialApnsEnvironment = "material.apns-environment", "An APNs certificate carries Apple's push extension; a sandbox credential needs a development certificate and a production one a production certificate.", "Apple WWDR certificate extensions 1.2.840.113635.100.6.3.1/.2/.6; seed:003 (Sandbox), seed:002 (APN_SANDBOX)", "rules::check_apns";
+    MaterialPlaceholder = "material.placeholder", "Truncated documentation material (MIIGVDCC...) passes only where placeholders are allowed.", "seed:000 (truncated examples), decision D11", "material::MaterialPolicy";
+    MaterialServiceAccount = "material.service-account", "An FCM service account is JSON with type service_account, project_id, private_key (a PEM key) and client_email.", "telnyx.mobile_push_credentials#CreatePushCredential (project_account_json_file), decision D6", "rules::check_service_account";
+    MaterialGcmApiKey = "material.gcm-api-key", "A GCM API key is `AIza` and 35 characters of `[0-9A-Za-z_-]`.", "seed:003 ([GCM only] ApiKey)", "rules::check_gcm_api_key";
+    MaterialFcmServerKey = "material.fcm-server-key", "An FCM server key is a legacy `<id>:APA91...` key or an `AIza` API key.", "seed:003 ([FCM only] Secret: the Server key)", "rules::check_fcm_server_key";
 }
 
 /// One row of the rules table.

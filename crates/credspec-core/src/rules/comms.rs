@@ -7,8 +7,12 @@
 
 use std::collections::BTreeMap;
 
+use serde_json::Value;
+
+use super::material::{MaterialContext, check_apns, check_service_account_base64};
 use super::{RuleId, Violation};
 use crate::id::{AppName, CommsCredentialId};
+use crate::model::{ApnsTarget, FcmMaterial, PushCredential, PushMaterial};
 use crate::value::{COMMS_TAGS_MAX, CommsCredentialType, CommsTagKey, CommsTagValue, CommsTags};
 
 /// Most Apps per account.
@@ -326,6 +330,197 @@ pub fn check_comms_tags(tags: &BTreeMap<String, String>) -> Result<CommsTags, Ve
     }
     CommsTags::new(parsed)
         .map_err(|e| vec![Violation::body(RuleId::CommsTags, "/tags", e.to_string())])
+}
+
+/// The body of a Comms create as received.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CommsCreateParams {
+    /// `credentialType`.
+    pub credential_type: Option<String>,
+    /// `appName`.
+    pub app_name: Option<String>,
+    /// `content`.
+    pub content: Option<Value>,
+    /// `isDefault` (default false).
+    pub is_default: Option<bool>,
+}
+
+/// A Comms create that passed every field rule (the limits and defaults are
+/// [`plan_comms_create`]'s, against the account's state).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CommsCreate {
+    /// The type.
+    pub credential_type: CommsCredentialType,
+    /// The App it goes under.
+    pub app_name: AppName,
+    /// `isDefault` as requested.
+    pub is_default: bool,
+    /// The credential, vendor-neutral.
+    pub credential: PushCredential,
+}
+
+/// The body of a Comms update (PATCH) as received.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CommsUpdateParams {
+    /// `isDefault`.
+    pub is_default: Option<bool>,
+    /// `tags`.
+    pub tags: Option<BTreeMap<String, String>>,
+    /// `content`: new material of the same type.
+    pub content: Option<Value>,
+}
+
+/// A Comms update that passed every field rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CommsUpdate {
+    /// `isDefault`, when given.
+    pub is_default: Option<bool>,
+    /// `tags`, when given.
+    pub tags: Option<CommsTags>,
+    /// New material, when given.
+    pub material: Option<PushMaterial>,
+}
+
+/// A string member of `content`, or a `twilio.comms.content-fields` violation.
+fn content_string<'a>(
+    content: &'a serde_json::Map<String, Value>,
+    member: &str,
+    t: &CommsCredentialType,
+) -> Result<&'a str, Violation> {
+    match content.get(member) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s),
+        _ => Err(Violation::body(
+            RuleId::CommsContentFields,
+            super::pointer("/content", member),
+            format!(
+                "content.{member} is required for {t} credentials and must be a non-empty string"
+            ),
+        )),
+    }
+}
+
+/// Rules `twilio.comms.content-required` and `twilio.comms.content-fields` (decision D6),
+/// then the material rules on what the content holds.
+fn check_content(
+    content: Option<&Value>,
+    t: &CommsCredentialType,
+    ctx: &MaterialContext,
+) -> Result<PushMaterial, Vec<Violation>> {
+    let Some(Value::Object(content)) = content else {
+        return Err(vec![Violation::body(
+            RuleId::CommsContentRequired,
+            "/content",
+            "content is required and must be an object",
+        )]);
+    };
+    match t {
+        CommsCredentialType::Apn | CommsCredentialType::ApnSandbox => {
+            let certificate = content_string(content, "certificate", t);
+            let key = content_string(content, "privateKey", t);
+            let (certificate, key) = match (certificate, key) {
+                (Ok(c), Ok(k)) => (c, k),
+                (c, k) => return Err(c.err().into_iter().chain(k.err()).collect()),
+            };
+            let target = if *t == CommsCredentialType::ApnSandbox {
+                ApnsTarget::Sandbox
+            } else {
+                ApnsTarget::Production
+            };
+            check_apns(
+                ("/content/certificate", certificate),
+                ("/content/privateKey", key),
+                Some(target),
+                ctx,
+            )
+            .map(PushMaterial::Apns)
+        }
+        _ => {
+            let key = content_string(content, "privateKey", t).map_err(|v| vec![v])?;
+            check_service_account_base64("/content/privateKey", key, ctx)
+                .map(|sa| PushMaterial::Fcm(FcmMaterial::ServiceAccount(sa)))
+                .map_err(|v| vec![v])
+        }
+    }
+}
+
+/// Every field rule of a Comms create: `twilio.comms.credential-type-enum`,
+/// `twilio.comms.app-name-required`, `twilio.comms.app-name`,
+/// `twilio.comms.content-required`, `twilio.comms.content-fields` and the material rules.
+pub fn check_comms_create(
+    params: &CommsCreateParams,
+    ctx: &MaterialContext,
+) -> Result<CommsCreate, Vec<Violation>> {
+    let mut violations = Vec::new();
+    let credential_type = match params.credential_type.as_deref() {
+        None => {
+            violations.push(Violation::body(
+                RuleId::CommsCredentialTypeEnum,
+                "/credentialType",
+                "credentialType is required",
+            ));
+            None
+        }
+        Some(raw) => {
+            let t = CommsCredentialType::from_wire(raw);
+            check_comms_credential_type(&t)
+                .map_err(|v| violations.push(v))
+                .ok()
+                .map(|()| t)
+        }
+    };
+    let app_name = check_comms_app_name(params.app_name.as_deref())
+        .map_err(|v| violations.push(v))
+        .ok();
+    let material = match &credential_type {
+        Some(t) => check_content(params.content.as_ref(), t, ctx)
+            .map_err(|v| violations.extend(v))
+            .ok(),
+        None => None,
+    };
+    match (credential_type, app_name, material) {
+        (Some(credential_type), Some(app_name), Some(material)) if violations.is_empty() => {
+            let credential = PushCredential::new(Some(app_name.as_str().to_owned()), material);
+            Ok(CommsCreate {
+                credential_type,
+                app_name,
+                is_default: params.is_default.unwrap_or(false),
+                credential,
+            })
+        }
+        _ => Err(violations),
+    }
+}
+
+/// Every field rule of a Comms update of a credential of `stored` type: `tags` (rule
+/// `twilio.comms.tags`) and new `content` of the same type.
+pub fn check_comms_update(
+    stored: &CommsCredentialType,
+    params: &CommsUpdateParams,
+    ctx: &MaterialContext,
+) -> Result<CommsUpdate, Vec<Violation>> {
+    let mut violations = Vec::new();
+    let tags = params
+        .tags
+        .as_ref()
+        .and_then(|t| check_comms_tags(t).map_err(|v| violations.extend(v)).ok());
+    let material = params.content.as_ref().and_then(|c| {
+        check_content(Some(c), stored, ctx)
+            .map_err(|v| violations.extend(v))
+            .ok()
+    });
+    if violations.is_empty() {
+        Ok(CommsUpdate {
+            is_default: params.is_default,
+            tags,
+            material,
+        })
+    } else {
+        Err(violations)
+    }
 }
 
 #[cfg(test)]

@@ -3,10 +3,14 @@
 
 use time::{Duration, OffsetDateTime};
 
+use serde_json::Value;
+
+use super::material::{MaterialContext, check_apns, check_service_account};
 use super::{RuleId, Violation};
 use crate::id::ConnectionId;
+use crate::model::{FcmMaterial, PushCredential, PushMaterial};
 use crate::timestamp::Timestamp;
-use crate::value::{Alias, CredentialName, Tag};
+use crate::value::{Alias, CredentialName, Tag, TelnyxPushType};
 
 /// Most credentials one tag holds.
 pub const TAG_LIMIT: usize = 1000;
@@ -187,6 +191,125 @@ pub fn check_telephony_create(params: &TelephonyParams) -> Result<TelephonyValue
 /// The field rules on update, where every field is optional.
 pub fn check_telephony_update(params: &TelephonyParams) -> Result<TelephonyValues, Vec<Violation>> {
     check_telephony_fields(params)
+}
+
+/// The body of a Telnyx mobile push credential create as received.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PushCreateParams {
+    /// `type`.
+    pub push_type: Option<String>,
+    /// `certificate` (ios).
+    pub certificate: Option<String>,
+    /// `private_key` (ios).
+    pub private_key: Option<String>,
+    /// `alias`.
+    pub alias: Option<String>,
+    /// `project_account_json_file` (android).
+    pub project_account_json_file: Option<Value>,
+}
+
+/// A Telnyx push create that passed every field rule (alias uniqueness is
+/// [`check_alias_unique`]'s, against the account's state).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PushCreate {
+    /// The type.
+    pub push_type: TelnyxPushType,
+    /// The alias.
+    pub alias: Alias,
+    /// The credential, vendor-neutral.
+    pub credential: PushCredential,
+}
+
+/// Rules `telnyx.push.type-enum`, `telnyx.push.ios-required-fields`,
+/// `telnyx.push.android-required-fields`, `telnyx.push.alias` and the material rules. The
+/// other platform's fields are ignored, as the vendor's `oneOf` without
+/// `additionalProperties: false` allows.
+pub fn check_push_create(
+    params: &PushCreateParams,
+    ctx: &MaterialContext,
+) -> Result<PushCreate, Vec<Violation>> {
+    let push_type = TelnyxPushType::from_wire(params.push_type.as_deref().unwrap_or_default());
+    let required = match push_type {
+        TelnyxPushType::Ios => RuleId::PushIosRequiredFields,
+        TelnyxPushType::Android => RuleId::PushAndroidRequiredFields,
+        _ => {
+            let got = params
+                .push_type
+                .as_deref()
+                .map_or_else(|| String::from("nothing"), |t| format!("{t:?}"));
+            let message = format!(
+                "type must be one of {}, got {got}",
+                TelnyxPushType::known_values()
+            );
+            return Err(vec![Violation::body(
+                RuleId::PushTypeEnum,
+                "/type",
+                message,
+            )]);
+        }
+    };
+    let mut violations = Vec::new();
+    let mut missing = |member: &str| {
+        violations.push(Violation::body(
+            required,
+            format!("/{member}"),
+            format!("{member} is required for {push_type} credentials"),
+        ));
+    };
+    let alias = params.alias.as_deref();
+    if alias.is_none() {
+        missing("alias");
+    }
+    let material = match push_type {
+        TelnyxPushType::Ios => match (params.certificate.as_deref(), params.private_key.as_deref())
+        {
+            (Some(c), Some(k)) => Some(
+                check_apns(("/certificate", c), ("/private_key", k), None, ctx)
+                    .map(PushMaterial::Apns),
+            ),
+            (c, k) => {
+                if c.is_none() {
+                    missing("certificate");
+                }
+                if k.is_none() {
+                    missing("private_key");
+                }
+                None
+            }
+        },
+        _ => match &params.project_account_json_file {
+            Some(file @ Value::Object(_)) => Some(
+                check_service_account("/project_account_json_file", file, ctx)
+                    .map(|sa| PushMaterial::Fcm(FcmMaterial::ServiceAccount(sa)))
+                    .map_err(|v| vec![v]),
+            ),
+            _ => {
+                missing("project_account_json_file");
+                None
+            }
+        },
+    };
+    let alias = alias.and_then(|a| {
+        a.parse::<Alias>()
+            .map_err(|e| {
+                violations.push(Violation::body(RuleId::PushAlias, "/alias", e.to_string()));
+            })
+            .ok()
+    });
+    let material = material.and_then(|m| m.map_err(|v| violations.extend(v)).ok());
+    match (alias, material) {
+        (Some(alias), Some(material)) if violations.is_empty() => {
+            let credential = PushCredential::new(Some(alias.as_str().to_owned()), material);
+            Ok(PushCreate {
+                push_type,
+                alias,
+                credential,
+            })
+        }
+        _ => Err(violations),
+    }
 }
 
 #[cfg(test)]

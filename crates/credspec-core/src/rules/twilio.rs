@@ -1,7 +1,12 @@
 //! Twilio classic credential rules (Notify v1, Chat v2, IP-Messaging v2): `Type`,
 //! `FriendlyName`, `Sandbox`, and which fields each type needs or refuses.
 
+use super::material::{
+    MaterialContext, check_apns, check_certificate, check_fcm_server_key, check_gcm_api_key,
+    check_private_key, check_service_account_json,
+};
 use super::{RuleId, Violation};
+use crate::model::{ApnsTarget, FcmMaterial, PushCredential, PushMaterial};
 use crate::secret::Secret;
 use crate::value::{ClassicCredentialType, FriendlyName};
 
@@ -160,7 +165,9 @@ fn fields(
 /// `twilio.classic.friendly-name-length`, `twilio.classic.sandbox-boolean`,
 /// `twilio.classic.forbidden-fields` and the three per-type required-field rules, on create.
 /// Every violation is reported.
-pub fn check_classic_create(params: &ClassicParams) -> Result<ClassicFields, Vec<Violation>> {
+pub fn check_classic_create_fields(
+    params: &ClassicParams,
+) -> Result<ClassicFields, Vec<Violation>> {
     let mut violations = Vec::new();
     let Some(raw_type) = params.credential_type.as_deref() else {
         violations.push(Violation::body(
@@ -207,7 +214,7 @@ pub fn check_classic_create(params: &ClassicParams) -> Result<ClassicFields, Vec
 
 /// The same rules on update of a credential of `stored` type: nothing is required, `Type` is
 /// ignored (decision D13), fields of another type are refused.
-pub fn check_classic_update(
+pub fn check_classic_update_fields(
     stored: &ClassicCredentialType,
     params: &ClassicParams,
 ) -> Result<ClassicFields, Vec<Violation>> {
@@ -215,6 +222,112 @@ pub fn check_classic_update(
     let (friendly_name, sandbox) = check_common(params, stored, &mut violations);
     if violations.is_empty() {
         Ok(fields(params, stored.clone(), friendly_name, sandbox))
+    } else {
+        Err(violations)
+    }
+}
+
+/// A create that passed every rule: its fields and the credential they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClassicCreate {
+    /// The validated parameters (secrets as received, for storage).
+    pub fields: ClassicFields,
+    /// The credential, vendor-neutral.
+    pub credential: PushCredential,
+}
+
+fn exposed(value: &Option<Secret<String>>) -> &str {
+    value.as_ref().map_or("", |v| v.expose_str())
+}
+
+/// FCM `Secret`: a service-account JSON document when it is one, a legacy server key
+/// otherwise.
+fn check_fcm_secret(text: &str, ctx: &MaterialContext) -> Result<FcmMaterial, Violation> {
+    if text.trim_start().starts_with('{') {
+        check_service_account_json("/Secret", text, ctx).map(FcmMaterial::ServiceAccount)
+    } else {
+        check_fcm_server_key("/Secret", text, ctx).map(FcmMaterial::ServerKey)
+    }
+}
+
+/// Every rule of a Twilio classic create: the field rules of
+/// [`check_classic_create_fields`], then the material rules on the type's material (the APNs
+/// environment follows `Sandbox`).
+pub fn check_classic_create(
+    params: &ClassicParams,
+    ctx: &MaterialContext,
+) -> Result<ClassicCreate, Vec<Violation>> {
+    let fields = check_classic_create_fields(params)?;
+    let material = match fields.credential_type {
+        ClassicCredentialType::Apn => {
+            let target = if fields.sandbox == Some(true) {
+                ApnsTarget::Sandbox
+            } else {
+                ApnsTarget::Production
+            };
+            let certificate = ("/Certificate", exposed(&fields.certificate));
+            let key = ("/PrivateKey", exposed(&fields.private_key));
+            PushMaterial::Apns(check_apns(certificate, key, Some(target), ctx)?)
+        }
+        ClassicCredentialType::Fcm => {
+            PushMaterial::Fcm(check_fcm_secret(exposed(&fields.secret), ctx).map_err(|v| vec![v])?)
+        }
+        _ => PushMaterial::Gcm(
+            check_gcm_api_key("/ApiKey", exposed(&fields.api_key), ctx).map_err(|v| vec![v])?,
+        ),
+    };
+    let label = fields.friendly_name.as_ref().map(|n| n.as_str().to_owned());
+    Ok(ClassicCreate {
+        fields,
+        credential: PushCredential::new(label, material),
+    })
+}
+
+/// Every rule of a Twilio classic update: the field rules of
+/// [`check_classic_update_fields`], then each material field given is checked on its own,
+/// and a certificate and key given together must belong together.
+pub fn check_classic_update(
+    stored: &ClassicCredentialType,
+    params: &ClassicParams,
+    ctx: &MaterialContext,
+) -> Result<ClassicFields, Vec<Violation>> {
+    let fields = check_classic_update_fields(stored, params)?;
+    let mut violations = Vec::new();
+    match (&fields.certificate, &fields.private_key) {
+        (Some(c), Some(k)) => {
+            let target = fields.sandbox.map(|s| {
+                if s {
+                    ApnsTarget::Sandbox
+                } else {
+                    ApnsTarget::Production
+                }
+            });
+            if let Err(v) = check_apns(
+                ("/Certificate", c.expose_str()),
+                ("/PrivateKey", k.expose_str()),
+                target,
+                ctx,
+            ) {
+                violations.extend(v);
+            }
+        }
+        (Some(c), None) => {
+            violations.extend(check_certificate("/Certificate", c.expose_str(), ctx).err());
+        }
+        (None, Some(k)) => {
+            violations.extend(check_private_key("/PrivateKey", k.expose_str(), ctx).err());
+        }
+        (None, None) => {}
+    }
+    if let Some(secret) = &fields.secret {
+        violations.extend(check_fcm_secret(secret.expose_str(), ctx).err());
+    }
+    if let Some(key) = &fields.api_key {
+        violations.extend(check_gcm_api_key("/ApiKey", key.expose_str(), ctx).err());
+    }
+    if violations.is_empty() {
+        Ok(fields)
     } else {
         Err(violations)
     }
@@ -254,14 +367,14 @@ mod tests {
     #[test]
     fn type_required_and_enum() {
         assert_eq!(
-            rules_of(check_classic_create(&params(&[]))),
+            rules_of(check_classic_create_fields(&params(&[]))),
             [(RuleId::ClassicTypeRequired, "/Type".into())]
         );
         assert_eq!(
-            rules_of(check_classic_create(&params(&[("Type", "voip")]))),
+            rules_of(check_classic_create_fields(&params(&[("Type", "voip")]))),
             [(RuleId::ClassicTypeEnum, "/Type".into())]
         );
-        let ok = check_classic_create(&params(&[("Type", "GcM"), ("ApiKey", "k")])).unwrap();
+        let ok = check_classic_create_fields(&params(&[("Type", "GcM"), ("ApiKey", "k")])).unwrap();
         assert_eq!(ok.credential_type, ClassicCredentialType::Gcm);
     }
 
@@ -269,7 +382,7 @@ mod tests {
     fn documented_apn_example_lacks_material() {
         // The official example `Type=apn` alone: refused under decision D12.
         assert_eq!(
-            rules_of(check_classic_create(&params(&[("Type", "apn")]))),
+            rules_of(check_classic_create_fields(&params(&[("Type", "apn")]))),
             [
                 (RuleId::ClassicApnRequiredFields, "/Certificate".into()),
                 (RuleId::ClassicApnRequiredFields, "/PrivateKey".into())
@@ -280,7 +393,7 @@ mod tests {
     #[test]
     fn per_type_required_fields() {
         assert!(
-            check_classic_create(&params(&[
+            check_classic_create_fields(&params(&[
                 ("Type", "apn"),
                 ("Certificate", "c"),
                 ("PrivateKey", "k"),
@@ -289,11 +402,11 @@ mod tests {
             .is_ok()
         );
         assert_eq!(
-            rules_of(check_classic_create(&params(&[("Type", "fcm")]))),
+            rules_of(check_classic_create_fields(&params(&[("Type", "fcm")]))),
             [(RuleId::ClassicFcmRequiredFields, "/Secret".into())]
         );
         assert_eq!(
-            rules_of(check_classic_create(&params(&[
+            rules_of(check_classic_create_fields(&params(&[
                 ("Type", "gcm"),
                 ("ApiKey", "")
             ]))),
@@ -303,7 +416,7 @@ mod tests {
 
     #[test]
     fn fields_of_another_type_are_refused() {
-        let got = rules_of(check_classic_create(&params(&[
+        let got = rules_of(check_classic_create_fields(&params(&[
             ("Type", "fcm"),
             ("Secret", "s"),
             ("Sandbox", "false"),
@@ -316,7 +429,7 @@ mod tests {
                 (RuleId::ClassicForbiddenFields, "/Sandbox".into())
             ]
         );
-        let got = rules_of(check_classic_create(&params(&[
+        let got = rules_of(check_classic_create_fields(&params(&[
             ("Type", "apn"),
             ("Certificate", "c"),
             ("PrivateKey", "k"),
@@ -328,7 +441,7 @@ mod tests {
     #[test]
     fn friendly_name_and_sandbox() {
         let long = "x".repeat(65);
-        let got = rules_of(check_classic_create(&params(&[
+        let got = rules_of(check_classic_create_fields(&params(&[
             ("Type", "gcm"),
             ("ApiKey", "k"),
             ("FriendlyName", &long),
@@ -337,14 +450,14 @@ mod tests {
             got,
             [(RuleId::ClassicFriendlyNameLength, "/FriendlyName".into())]
         );
-        let got = rules_of(check_classic_create(&params(&[
+        let got = rules_of(check_classic_create_fields(&params(&[
             ("Type", "apn"),
             ("Certificate", "c"),
             ("PrivateKey", "k"),
             ("Sandbox", "yes"),
         ])));
         assert_eq!(got, [(RuleId::ClassicSandboxBoolean, "/Sandbox".into())]);
-        let ok = check_classic_create(&params(&[
+        let ok = check_classic_create_fields(&params(&[
             ("Type", "apn"),
             ("Certificate", "c"),
             ("PrivateKey", "k"),
@@ -357,12 +470,14 @@ mod tests {
     #[test]
     fn update_requires_nothing_but_still_refuses_other_types_fields() {
         let stored = ClassicCredentialType::Fcm;
-        assert!(check_classic_update(&stored, &params(&[("FriendlyName", "renamed")])).is_ok());
         assert!(
-            check_classic_update(&stored, &params(&[("Type", "apn")])).is_ok(),
+            check_classic_update_fields(&stored, &params(&[("FriendlyName", "renamed")])).is_ok()
+        );
+        assert!(
+            check_classic_update_fields(&stored, &params(&[("Type", "apn")])).is_ok(),
             "Type is ignored on update"
         );
-        let got = rules_of(check_classic_update(
+        let got = rules_of(check_classic_update_fields(
             &stored,
             &params(&[("Certificate", "c")]),
         ));
@@ -379,7 +494,7 @@ mod tests {
             ("Secret", "s3cr3t-value"),
             ("ApiKey", "AIzaSECRET"),
         ]);
-        for v in check_classic_create(&p).unwrap_err() {
+        for v in check_classic_create_fields(&p).unwrap_err() {
             assert!(
                 !v.message.contains("s3cr3t") && !v.message.contains("AIzaSECRET"),
                 "{v}"
