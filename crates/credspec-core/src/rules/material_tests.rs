@@ -468,3 +468,57 @@ fn no_violation_message_repeats_a_secret() {
         assert!(!format!("{v:?}").contains(&body[..20]), "{v:?}");
     }
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = Option<String>> {
+        prop::option::of(prop_oneof![
+            any::<String>(),
+            "-----BEGIN [A-Z ]{0,20}-----[A-Za-z0-9+/= .]{0,80}(-----END [A-Z ]{0,20}-----)?",
+        ])
+    }
+
+    fn json_value() -> impl Strategy<Value = Option<Value>> {
+        prop::option::of(prop_oneof![
+            any::<String>().prop_map(Value::from),
+            (any::<String>(), any::<String>()).prop_map(|(k, v)| json!({ "privateKey": k, "certificate": v, "private_key": k, "client_email": v })),
+            Just(json!({"type": "service_account", "project_id": "p", "private_key": "-----BEGIN PRIVATE KEY-----", "client_email": "a@b"})),
+        ])
+    }
+
+    proptest! {
+        #[test]
+        fn no_create_or_update_check_panics(
+            a in text(), b in text(), c in text(), d in text(), e in text(), content in json_value(), flag in any::<Option<bool>>()
+        ) {
+            for policy in [MaterialPolicy::RequireReal, MaterialPolicy::AllowPlaceholders] {
+                let ctx = ctx(policy);
+                let classic = ClassicParams {
+                    credential_type: a.clone(),
+                    friendly_name: b.clone(),
+                    certificate: c.clone().map(Secret::new),
+                    private_key: d.clone().map(Secret::new),
+                    sandbox: e.clone(),
+                    api_key: b.clone().map(Secret::new),
+                    secret: c.clone().map(Secret::new),
+                };
+                let _ = check_classic_create(&classic, &ctx);
+                let _ = check_classic_update(&ClassicCredentialType::Apn, &classic, &ctx);
+                let comms = CommsCreateParams { credential_type: a.clone(), app_name: b.clone(), content: content.clone(), is_default: flag };
+                let _ = check_comms_create(&comms, &ctx);
+                let update = CommsUpdateParams { is_default: flag, tags: None, content: content.clone() };
+                let _ = check_comms_update(&CommsCredentialType::Fcm, &update, &ctx);
+                let push = PushCreateParams { push_type: a.clone(), certificate: c.clone(), private_key: d.clone(), alias: b.clone(), project_account_json_file: content.clone() };
+                let _ = check_push_create(&push, &ctx);
+                let telephony = TelephonyParams { connection_id: a.clone(), name: b.clone(), tag: c.clone(), expires_at: d.clone() };
+                let _ = check_telephony_create(&telephony);
+                let _ = check_telephony_update(&telephony);
+                let _ = check_classic_paging(a.as_deref(), b.as_deref());
+                let _ = check_telnyx_paging(a.as_deref(), b.as_deref(), 20);
+                let _ = check_comms_page_size(a.as_deref());
+            }
+        }
+    }
+}
