@@ -194,6 +194,11 @@ fn mac(key: &[u8]) -> Hmac<Sha512> {
 }
 
 impl AccessToken {
+    /// A token from its text (client side, e.g. one kept from an earlier response).
+    pub fn new(token: impl Into<Secret<String>>) -> Self {
+        Self(token.into())
+    }
+
     /// Signs `claims` with HS512 under `key` (server side).
     pub fn issue(claims: &TokenClaims, key: &[u8]) -> Self {
         let claims = serde_json::to_vec(claims).unwrap_or_default();
