@@ -68,18 +68,19 @@ fn the_openapi_schema_catches_broken_documents() {
         "{:?}",
         errors_of(&validator, &good)
     );
-    let breakages: [(&str, fn(&mut Value)); 6] = [
+    type Breakage = (&'static str, fn(&mut Value));
+    let breakages: [Breakage; 6] = [
         ("typo in a fixed field", |d| {
-            d["paths"]["/v1/X/{Sid}"]["get"]["respones"] = json!({})
+            d["paths"]["/v1/X/{Sid}"]["get"]["respones"] = json!({});
         }),
         ("no info.title", |d| {
             d["info"]
                 .as_object_mut()
                 .unwrap()
-                .retain(|k, _| k != "title")
+                .retain(|k, _| k != "title");
         }),
         ("path parameter not required", |d| {
-            d["paths"]["/v1/X/{Sid}"]["get"]["parameters"][0]["required"] = json!(false)
+            d["paths"]["/v1/X/{Sid}"]["get"]["parameters"][0]["required"] = json!(false);
         }),
         ("response without description", |d| {
             d["paths"]["/v1/X/{Sid}"]["get"]["responses"]["200"]
