@@ -1,16 +1,39 @@
-//! credspec-conformance: loads `specs/` (the five OpenAPI documents and the documented example
-//! cases) and, in later work, replays them against any implementation.
+//! credspec-conformance: replays `specs/` (the five OpenAPI documents and the documented
+//! example cases) against any implementation of the five credential APIs, checks every
+//! response, and normalizes it for snapshots.
 //!
-//! It depends on `credspec-core` for the rules a case names; it never links the emulator
-//! except in its own tests.
+//! It depends on `credspec-core` for ids, timestamps and rules; it links the emulator only
+//! in its own tests (the CLI starts the emulator as the default target).
+//!
+//! - [`spec`]: `specs/` as typed data, every schema compiled once.
+//! - [`target`]: base URLs per API and credentials per vendor, from flags or environment.
+//! - [`runner`]: runs cases and scenarios, each check named ([`check::CheckKind`]).
+//! - [`domain`]: the domain rules a response must satisfy beyond its schema.
+//! - [`normalize`]: redacted, sorted responses for snapshots.
+//! - [`report`]: summary table, JUnit XML, JSON.
 //!
 //! ```no_run
-//! use credspec_conformance::spec::SpecSet;
+//! use std::sync::Arc;
+//! use credspec_conformance::{known::KnownFailures, runner::Runner, spec::SpecSet, target::Target};
 //!
-//! let specs = SpecSet::load(SpecSet::default_root())?;
-//! println!("{} cases", specs.cases().len());
-//! # Ok::<(), credspec_conformance::spec::SpecError>(())
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let specs = Arc::new(SpecSet::load(SpecSet::default_root())?);
+//! let target = Target::from_vars(|v| std::env::var(v).ok())?.ok_or("no target")?;
+//! let runner = Runner::new(specs, target, KnownFailures::default())?;
+//! let report = runner.run_all(None, 4, Arc::new(|_| {})).await;
+//! print!("{}", credspec_conformance::report::summary_table(&report));
+//! # Ok(()) }
 //! ```
 #![deny(missing_docs)]
 
+pub mod check;
+pub mod domain;
+pub mod exchange;
+pub mod fixtures;
+pub mod known;
+pub mod normalize;
+pub mod report;
+pub mod runner;
 pub mod spec;
+pub mod target;
+pub mod template;

@@ -1,0 +1,955 @@
+//! Runs cases and scenarios against a [`Target`] and checks every response.
+//!
+//! Cases of one API share an account's state (limits, aliases, paging totals), so the cases
+//! of an API run one after another; the five APIs run concurrently (up to `jobs` at once).
+//! Within an API, single-request cases run first, then scenarios. A positive create case
+//! deletes what it created, and every scenario runs its cleanup steps even when a step
+//! fails, so a run against a live account leaves nothing behind.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::check::{CheckKind, CheckResult, Failure, Outcome, compare, redact, show};
+use crate::domain;
+use crate::exchange::{self, PrepareError, Response};
+use crate::fixtures::Fixtures;
+use crate::known::KnownFailures;
+use crate::normalize::Normalizer;
+use crate::spec::{
+    ApiId, Auth, Body, BodyMatch, Case, CaseKind, ErrorFormat, Expect, Request, SpecSet, Step,
+};
+use crate::target::Target;
+use crate::template::{FixtureMode, Scope, Var};
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaseStatus {
+    /// Every check passed.
+    Passed,
+    /// A check failed.
+    Failed,
+    /// The target cannot run it (API not targeted, no second account, ...).
+    Skipped,
+    /// It failed and is listed in `specs/known-failures.toml`.
+    KnownFailure,
+    /// It is listed as a known failure but passed: the list must shrink.
+    UnexpectedPass,
+}
+
+impl CaseStatus {
+    /// True for the outcomes that fail a run.
+    pub fn fails_run(self) -> bool {
+        matches!(self, Self::Failed | Self::UnexpectedPass)
+    }
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReport {
+    /// Case id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its API.
+    pub api: String,
+    /// How it ended.
+    pub status: CaseStatus,
+    /// Why it was skipped, or the known-failure reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Every check, in order.
+    pub checks: Vec<CheckResult>,
+    /// The request of each failed step as a curl command (secrets masked).
+    pub curls: BTreeMap<String, String>,
+    /// The normalized responses, for snapshots.
+    #[serde(skip)]
+    pub snapshot: Vec<Value>,
+    /// Wall time.
+    pub millis: u128,
+}
+
+impl CaseReport {
+    /// A readable account of every failed check.
+    pub fn failure_text(&self) -> String {
+        let mut out = String::new();
+        for check in self.checks.iter().filter(|c| c.failed()) {
+            if let Outcome::Failed { failures } = &check.outcome {
+                out.push_str(&format!("[{}] {}:\n", check.kind, check.step));
+                for f in failures {
+                    out.push_str(&format!("  {f}\n"));
+                }
+                if let Some(curl) = self.curls.get(&check.step) {
+                    out.push_str(&format!("  reproduce: {curl}\n"));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Runs `specs/` against a target.
+#[derive(Debug, Clone)]
+pub struct Runner {
+    specs: Arc<SpecSet>,
+    target: Arc<Target>,
+    fixtures: Arc<Fixtures>,
+    known: Arc<KnownFailures>,
+    client: reqwest::Client,
+}
+
+/// Why a runner could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunnerError {
+    /// Fixture material could not be generated.
+    #[error(transparent)]
+    Fixtures(#[from] crate::fixtures::FixtureError),
+    /// The HTTP client could not be built.
+    #[error("building the HTTP client: {0}")]
+    Client(String),
+}
+
+/// Counts the failures of one step's repeats so a 1000-fold step reports once per check.
+#[derive(Default)]
+struct StepChecks {
+    failures: BTreeMap<CheckKind, Vec<Failure>>,
+    ran: BTreeMap<CheckKind, bool>,
+}
+
+impl StepChecks {
+    fn record(&mut self, kind: CheckKind, failures: Vec<Failure>) {
+        self.ran.insert(kind, true);
+        let slot = self.failures.entry(kind).or_default();
+        for f in failures {
+            if slot.len() < 5 {
+                slot.push(f);
+            }
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.failures.values().any(|f| !f.is_empty())
+    }
+
+    fn into_results(self, step: &str) -> Vec<CheckResult> {
+        let mut failures = self.failures;
+        self.ran
+            .into_keys()
+            .map(|kind| {
+                CheckResult::from_failures(kind, step, failures.remove(&kind).unwrap_or_default())
+            })
+            .collect()
+    }
+}
+
+/// Everything one request produced.
+struct Exchanged {
+    response: Response,
+    body: Option<Value>,
+}
+
+enum Step1 {
+    Done(Option<Exchanged>),
+    Skip(String),
+}
+
+fn error_code(format: ErrorFormat, body: &Value) -> Option<Value> {
+    match format {
+        ErrorFormat::TwilioClassic => body.get("code").cloned(),
+        _ => body.pointer("/errors/0/code").cloned(),
+    }
+}
+
+fn string_of(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The secret material a request carries (fixtures of 16 characters or more).
+fn sent_secrets(request: &Request, fixtures: &Fixtures) -> Vec<String> {
+    let text = match &request.body {
+        Some(Body::Form { form }) => form.values().cloned().collect::<Vec<_>>().join("\n"),
+        Some(Body::Json { json }) => json.to_string(),
+        Some(Body::Raw { raw, .. }) => raw.clone(),
+        _ => String::new(),
+    };
+    fixtures
+        .iter()
+        .filter(|(name, _)| text.contains(&format!("fixture:{name}}}")))
+        .filter(|(_, v)| v.len() >= 16)
+        .flat_map(|(_, v)| {
+            // Service accounts are sent whole or base64-encoded; their private key is the
+            // secret part either way.
+            let mut parts = vec![v.to_owned()];
+            if let Ok(json) = serde_json::from_str::<Value>(v)
+                && let Some(key) = json.get("private_key").and_then(Value::as_str)
+            {
+                parts.push(key.to_owned());
+            }
+            parts
+        })
+        .collect()
+}
+
+impl Runner {
+    /// A runner of `specs` against `target`.
+    pub fn new(
+        specs: Arc<SpecSet>,
+        target: Target,
+        known: KnownFailures,
+    ) -> Result<Self, RunnerError> {
+        // rustls needs a process-wide crypto provider; ring builds with only a C compiler.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(8)
+            .build()
+            .map_err(|e| RunnerError::Client(e.to_string()))?;
+        Ok(Self {
+            specs,
+            target: Arc::new(target),
+            fixtures: Arc::new(Fixtures::generate()?),
+            known: Arc::new(known),
+            client,
+        })
+    }
+
+    /// The specs.
+    pub fn specs(&self) -> &SpecSet {
+        &self.specs
+    }
+
+    /// The target.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    fn expect_checks(
+        &self,
+        case: &Case,
+        request: &Request,
+        expect: &Expect,
+        scope: &Scope,
+        exchanged: &Exchanged,
+        checks: &mut StepChecks,
+    ) {
+        let api = case.api;
+        let response = &exchanged.response;
+        let status_ok = expect.status.matches(response.status);
+        checks.record(
+            CheckKind::Status,
+            if status_ok {
+                Vec::new()
+            } else {
+                let detail = exchanged.body.as_ref().map(show).unwrap_or_default();
+                vec![Failure::diff(
+                    format!("unexpected status {}", response.status),
+                    format!("{:?}", expect.status.all()),
+                    format!("{} {detail}", response.status),
+                )]
+            },
+        );
+        // Headers and content type.
+        let mut header_failures = Vec::new();
+        if let Some(ct) = &expect.content_type {
+            let want = ct
+                .split(';')
+                .next()
+                .unwrap_or(ct)
+                .trim()
+                .to_ascii_lowercase();
+            if response.media_type().as_deref() != Some(want.as_str()) {
+                header_failures.push(Failure::diff(
+                    "Content-Type",
+                    want,
+                    response.header("content-type").unwrap_or("(absent)"),
+                ));
+            }
+        }
+        for (name, value) in &expect.headers {
+            match (response.header(name), value) {
+                (None, _) => header_failures.push(Failure::diff(
+                    format!("header {name}: missing"),
+                    value.clone().unwrap_or_else(|| String::from("(any value)")),
+                    "(absent)",
+                )),
+                (Some(actual), Some(want)) => {
+                    let want = scope
+                        .render(want, &self.fixtures, FixtureMode::Reveal)
+                        .unwrap_or_else(|e| e.to_string());
+                    if actual != want {
+                        header_failures.push(Failure::diff(format!("header {name}"), want, actual));
+                    }
+                }
+                (Some(_), None) => {}
+            }
+        }
+        checks.record(CheckKind::Headers, header_failures);
+        // Schema: only meaningful when the status is one the case expects.
+        if status_ok {
+            let spec = self.specs.api(api);
+            let media = response.media_type();
+            let schema_failures = match (
+                &exchanged.body,
+                spec.response_validator(&request.operation, response.status, media.as_deref()),
+            ) {
+                (None, _)
+                    if response.status == 204
+                        || response.status == 202 && api != ApiId::TwilioCommsV1 =>
+                {
+                    Vec::new()
+                }
+                (Some(body), Some(validator)) => validator
+                    .iter_errors(body)
+                    .take(5)
+                    .map(|e| {
+                        Failure::diff(
+                            format!(
+                                "{}: {e}",
+                                if e.instance_path().to_string().is_empty() {
+                                    String::from("/")
+                                } else {
+                                    e.instance_path().to_string()
+                                }
+                            ),
+                            "the operation's response schema",
+                            show(e.instance()),
+                        )
+                    })
+                    .collect(),
+                (None, Some(_)) => {
+                    vec![Failure::new("empty body where the operation declares one")]
+                }
+                (_, None) => {
+                    let declared = spec.declared_statuses(&request.operation);
+                    vec![Failure::diff(
+                        format!(
+                            "{} {} with {} is not declared by the operation",
+                            request.operation,
+                            response.status,
+                            media.unwrap_or_else(|| String::from("no content type"))
+                        ),
+                        format!("{declared:?}"),
+                        response.status.to_string(),
+                    )]
+                }
+            };
+            checks.record(CheckKind::Schema, schema_failures);
+        }
+        // Domain rules on success.
+        if (200..300).contains(&response.status) {
+            let account = self
+                .target
+                .twilio
+                .as_ref()
+                .filter(|_| matches!(request.auth, Auth::Valid | Auth::ApiKey))
+                .map(|t| t.account_sid.as_str());
+            let ctx = domain::Context {
+                api,
+                operation: &request.operation,
+                base: self.target.base(api).unwrap_or_default(),
+                account_sid: account,
+                query: &request.query,
+                secrets: sent_secrets(request, &self.fixtures),
+            };
+            checks.record(
+                CheckKind::Domain,
+                domain::check(&ctx, response, exchanged.body.as_ref()),
+            );
+        }
+        // The documented body.
+        if let Some(expected) = &expect.body {
+            let failures = match (
+                scope.render_json(expected, &self.fixtures, FixtureMode::Reveal),
+                &exchanged.body,
+            ) {
+                (Err(e), _) => vec![Failure::new(e.to_string())],
+                (Ok(_), None) => vec![Failure::diff("no body", show(expected), "(empty)")],
+                (Ok(mut want), Some(actual)) => {
+                    let mut actual = actual.clone();
+                    for v in &expect.volatile {
+                        redact(&mut want, &v.pointer, &v.redact);
+                        redact(&mut actual, &v.pointer, &v.redact);
+                    }
+                    let mut out = Vec::new();
+                    compare(
+                        &want,
+                        &actual,
+                        expect.body_match == BodyMatch::Subset,
+                        "",
+                        &mut out,
+                    );
+                    out
+                }
+            };
+            checks.record(CheckKind::Body, failures);
+        }
+        // Refusals: the vendor's error format and code.
+        if let Some(code) = &expect.error_code {
+            let format = api.error_format();
+            let failures = match &exchanged.body {
+                None => vec![Failure::diff("no error body", string_of(code), "(empty)")],
+                Some(body) => {
+                    let mut out = Vec::new();
+                    let actual = error_code(format, body);
+                    let shape_ok = match format {
+                        ErrorFormat::TwilioClassic => {
+                            body.get("code").is_some_and(Value::is_u64)
+                                && body.get("status").and_then(Value::as_u64)
+                                    == Some(u64::from(response.status))
+                                && body.get("message").is_some_and(Value::is_string)
+                        }
+                        ErrorFormat::TwilioComms => {
+                            body.pointer("/errors/0/code").is_some_and(Value::is_u64)
+                                && body
+                                    .pointer("/errors/0/message")
+                                    .is_some_and(Value::is_string)
+                        }
+                        _ => {
+                            body.pointer("/errors/0/code").is_some_and(Value::is_string)
+                                && body
+                                    .pointer("/errors/0/title")
+                                    .is_some_and(Value::is_string)
+                        }
+                    };
+                    if !shape_ok {
+                        out.push(Failure::diff(
+                            "not the vendor's error format",
+                            format!("{format:?}"),
+                            show(body),
+                        ));
+                    }
+                    if actual.as_ref() != Some(code) {
+                        out.push(Failure::diff(
+                            "error code",
+                            string_of(code),
+                            actual
+                                .as_ref()
+                                .map_or_else(|| String::from("(none)"), string_of),
+                        ));
+                    }
+                    out
+                }
+            };
+            checks.record(CheckKind::Error, failures);
+        }
+    }
+
+    async fn exchange(
+        &self,
+        case: &Case,
+        request: &Request,
+        expect: &Expect,
+        scope: &Scope,
+        checks: &mut StepChecks,
+        curl: &mut Option<String>,
+    ) -> Step1 {
+        let prepared =
+            match exchange::prepare(case.api, request, scope, &self.fixtures, &self.target) {
+                Ok(p) => p,
+                Err(PrepareError::Unsupported(why)) => return Step1::Skip(why),
+                Err(PrepareError::NotTargeted(api)) => {
+                    return Step1::Skip(format!("{api} is not targeted"));
+                }
+                Err(e) => {
+                    checks.record(CheckKind::Transport, vec![Failure::new(e.to_string())]);
+                    return Step1::Done(None);
+                }
+            };
+        *curl = Some(prepared.curl.clone());
+        let response = match exchange::send(&self.client, &prepared).await {
+            Ok(r) => r,
+            Err(e) => {
+                checks.record(
+                    CheckKind::Transport,
+                    vec![Failure::new(format!("request failed: {e}"))],
+                );
+                return Step1::Done(None);
+            }
+        };
+        let (body, parse_failure) = match response.json() {
+            None => (None, None),
+            Some(Ok(v)) => (Some(v), None),
+            Some(Err(e)) => (
+                None,
+                Some(Failure::diff(
+                    format!("the body is not JSON: {e}"),
+                    "JSON",
+                    String::from_utf8_lossy(&response.body)
+                        .chars()
+                        .take(200)
+                        .collect::<String>(),
+                )),
+            ),
+        };
+        checks.record(CheckKind::Transport, parse_failure.into_iter().collect());
+        let exchanged = Exchanged { response, body };
+        self.expect_checks(case, request, expect, scope, &exchanged, checks);
+        Step1::Done(Some(exchanged))
+    }
+
+    fn normalized(&self, case: &Case, step: &str, expect: &Expect, exchanged: &Exchanged) -> Value {
+        let normalizer = Normalizer {
+            base: self.target.base(case.api).unwrap_or_default(),
+            account_sid: self.target.twilio.as_ref().map(|t| t.account_sid.as_str()),
+            fixtures: &self.fixtures,
+        };
+        let mut out = serde_json::Map::new();
+        out.insert(String::from("step"), Value::String(step.to_owned()));
+        out.insert(
+            String::from("status"),
+            Value::from(exchanged.response.status),
+        );
+        out.insert(
+            String::from("content_type"),
+            exchanged
+                .response
+                .media_type()
+                .map_or(Value::Null, Value::String),
+        );
+        out.insert(
+            String::from("body"),
+            exchanged.body.as_ref().map_or(Value::Null, |b| {
+                normalizer.body(case.api, b, &expect.volatile)
+            }),
+        );
+        Value::Object(out)
+    }
+
+    /// The path that deletes what a successful create made, for positive create cases.
+    fn cleanup_request(case: &Case, body: &Value) -> Option<Request> {
+        let (operation, method, path) = match case.api {
+            ApiId::TwilioNotifyV1 => (
+                "DeleteCredential",
+                "DELETE",
+                format!("/v1/Credentials/{}", body.get("sid")?.as_str()?),
+            ),
+            ApiId::TwilioChatV2 => (
+                "DeleteCredential",
+                "DELETE",
+                format!("/v2/Credentials/{}", body.get("sid")?.as_str()?),
+            ),
+            ApiId::TwilioCommsV1 => (
+                "DeletePushCredential",
+                "DELETE",
+                format!(
+                    "/v1/PushNotifications/Credentials/{}",
+                    body.get("resourceId")?.as_str()?
+                ),
+            ),
+            ApiId::TelnyxMobilePush => (
+                "DeletePushCredentialById",
+                "DELETE",
+                format!(
+                    "/v2/mobile_push_credentials/{}",
+                    body.pointer("/data/id")?.as_str()?
+                ),
+            ),
+            ApiId::TelnyxTelephony => (
+                "DeleteTelephonyCredential",
+                "DELETE",
+                format!(
+                    "/v2/telephony_credentials/{}",
+                    body.pointer("/data/id")?.as_str()?
+                ),
+            ),
+        };
+        let value = serde_json::json!({"operation": operation, "method": method, "path": path, "auth": "valid"});
+        serde_json::from_value(value).ok()
+    }
+
+    async fn single(
+        &self,
+        case: &Case,
+        request: &Request,
+        expect: &Expect,
+        report: &mut CaseReport,
+    ) -> Result<(), String> {
+        let scope = self.base_scope(case);
+        let mut checks = StepChecks::default();
+        let mut curl = None;
+        match self
+            .exchange(case, request, expect, &scope, &mut checks, &mut curl)
+            .await
+        {
+            Step1::Skip(why) => return Err(why),
+            Step1::Done(exchanged) => {
+                if let Some(ex) = &exchanged {
+                    report
+                        .snapshot
+                        .push(self.normalized(case, "request", expect, ex));
+                    if (200..300).contains(&ex.response.status)
+                        && request.operation.starts_with("Create")
+                        && !request.operation.ends_with("Token")
+                        && let Some(body) = &ex.body
+                        && let Some(delete) = Self::cleanup_request(case, body)
+                    {
+                        let mut cleanup = StepChecks::default();
+                        let expect: Expect =
+                            serde_json::from_value(serde_json::json!({"status": [200, 202, 204]}))
+                                .map_err(|e| e.to_string())?;
+                        let mut cleanup_curl = None;
+                        if let Step1::Done(_) = self
+                            .exchange(
+                                case,
+                                &delete,
+                                &expect,
+                                &scope,
+                                &mut cleanup,
+                                &mut cleanup_curl,
+                            )
+                            .await
+                        {
+                            let failed = cleanup
+                                .failures
+                                .get(&CheckKind::Status)
+                                .is_some_and(|f| !f.is_empty());
+                            report.checks.push(CheckResult::from_failures(
+                                CheckKind::Cleanup,
+                                "cleanup",
+                                if failed {
+                                    vec![Failure::new("deleting the created resource failed")]
+                                } else {
+                                    Vec::new()
+                                },
+                            ));
+                            if failed && let Some(c) = cleanup_curl {
+                                report.curls.insert(String::from("cleanup"), c);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if checks.failed()
+            && let Some(c) = curl
+        {
+            report.curls.insert(String::from("request"), c);
+        }
+        let mut results = checks.into_results("request");
+        report.checks.splice(0..0, results.drain(..));
+        Ok(())
+    }
+
+    fn base_scope(&self, case: &Case) -> Scope {
+        let mut scope = Scope::default();
+        if let Some(base) = self.target.base(case.api) {
+            scope.set("base_url", base);
+        }
+        if let Some(t) = &self.target.twilio {
+            scope.set("account_sid", t.account_sid.clone());
+        }
+        scope
+    }
+
+    fn capture(
+        step: &Step,
+        exchanged: Option<&Exchanged>,
+        scope: &mut Scope,
+        i: u32,
+    ) -> Vec<Failure> {
+        let mut failures = Vec::new();
+        let lookup = |source: &str| -> Option<String> {
+            let ex = exchanged?;
+            if let Some(header) = source.strip_prefix("header:") {
+                return ex.response.header(header).map(str::to_owned);
+            }
+            ex.body
+                .as_ref()?
+                .pointer(source)
+                .filter(|v| !v.is_null())
+                .map(string_of)
+        };
+        for (var, source) in &step.capture {
+            match lookup(source) {
+                Some(v) => scope.set(var.clone(), v),
+                None => failures.push(Failure::new(format!(
+                    "capture {var}: nothing at {source}{}",
+                    if step.repeat.is_some() {
+                        format!(" (repeat {i})")
+                    } else {
+                        String::new()
+                    }
+                ))),
+            }
+        }
+        for (var, source) in &step.capture_all {
+            match lookup(source) {
+                Some(v) => scope.push(var, v),
+                None => failures.push(Failure::new(format!(
+                    "capture_all {var}: nothing at {source} (repeat {i})"
+                ))),
+            }
+        }
+        failures
+    }
+
+    /// Runs one step (all its repeats or for_each items). Returns false when a later step
+    /// should not run.
+    async fn step(
+        &self,
+        case: &Case,
+        step: &Step,
+        scope: &mut Scope,
+        report: &mut CaseReport,
+        cleanup: bool,
+    ) -> Result<bool, String> {
+        let mut checks = StepChecks::default();
+        let mut curl = None;
+        let mut first_failed_curl = None;
+        let iterations: Vec<(u32, Option<String>)> = match (&step.for_each, step.repeat) {
+            (Some(list), _) => match scope.get(list) {
+                Some(Var::List(items)) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (u32::try_from(i + 1).unwrap_or(u32::MAX), Some(v.clone())))
+                    .collect(),
+                Some(Var::One(v)) => vec![(1, Some(v.clone()))],
+                None if cleanup => Vec::new(),
+                None => {
+                    checks.record(
+                        CheckKind::Capture,
+                        vec![Failure::new(format!("for_each: no variable {list}"))],
+                    );
+                    Vec::new()
+                }
+            },
+            (None, Some(n)) => (1..=n).map(|i| (i, None)).collect(),
+            (None, None) => vec![(1, None)],
+        };
+        let mut ok = true;
+        for (i, item) in iterations {
+            scope.set("i", i.to_string());
+            if let (Some(item), Some(var)) = (item, step.as_var.as_ref().or(step.for_each.as_ref()))
+            {
+                scope.set(var.clone(), item);
+            }
+            let before = checks.failed();
+            match self
+                .exchange(
+                    case,
+                    &step.request,
+                    &step.expect,
+                    scope,
+                    &mut checks,
+                    &mut curl,
+                )
+                .await
+            {
+                Step1::Skip(why) => return Err(why),
+                Step1::Done(exchanged) => {
+                    if !cleanup {
+                        if i == 1
+                            && let Some(ex) = &exchanged
+                        {
+                            report.snapshot.push(self.normalized(
+                                case,
+                                &step.name,
+                                &step.expect,
+                                ex,
+                            ));
+                        }
+                        let failures = Self::capture(step, exchanged.as_ref(), scope, i);
+                        if !step.capture.is_empty() || !step.capture_all.is_empty() {
+                            checks.record(CheckKind::Capture, failures);
+                        }
+                    }
+                    if exchanged
+                        .as_ref()
+                        .is_none_or(|e| !step.expect.status.matches(e.response.status))
+                    {
+                        ok = false;
+                    }
+                }
+            }
+            if !before && checks.failed() && first_failed_curl.is_none() {
+                first_failed_curl = curl.clone();
+            }
+        }
+        if checks.failed()
+            && let Some(c) = first_failed_curl
+        {
+            report.curls.insert(step.name.clone(), c);
+        }
+        let results = checks.into_results(&step.name);
+        if cleanup {
+            // Cleanup reports one check kind: did it succeed.
+            let failures: Vec<Failure> = results
+                .iter()
+                .filter_map(|r| match &r.outcome {
+                    Outcome::Failed { failures }
+                        if matches!(r.kind, CheckKind::Status | CheckKind::Transport) =>
+                    {
+                        Some(failures.clone())
+                    }
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            report.checks.push(CheckResult::from_failures(
+                CheckKind::Cleanup,
+                &step.name,
+                failures,
+            ));
+        } else {
+            report.checks.extend(results);
+        }
+        Ok(ok)
+    }
+
+    async fn scenario(&self, case: &Case, report: &mut CaseReport) -> Result<(), String> {
+        let mut scope = self.base_scope(case);
+        let mut skip = None;
+        for step in &case.steps {
+            match self.step(case, step, &mut scope, report, false).await {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(why) => {
+                    skip = Some(why);
+                    break;
+                }
+            }
+        }
+        for step in &case.cleanup {
+            // Cleanup runs whatever happened, over whatever was captured.
+            let _ = self.step(case, step, &mut scope, report, true).await;
+        }
+        skip.map_or(Ok(()), Err)
+    }
+
+    /// Runs one case.
+    pub async fn run_case(&self, case: &Case) -> CaseReport {
+        let started = Instant::now();
+        let mut report = CaseReport {
+            id: case.id.clone(),
+            title: case.title.clone(),
+            api: case.api.to_string(),
+            status: CaseStatus::Passed,
+            note: None,
+            checks: Vec::new(),
+            curls: BTreeMap::new(),
+            snapshot: Vec::new(),
+            millis: 0,
+        };
+        let outcome = if self.target.base(case.api).is_none() {
+            Err(format!("{} is not targeted", case.api))
+        } else if case.kind == CaseKind::Scenario {
+            self.scenario(case, &mut report).await
+        } else if let (Some(request), Some(expect)) = (&case.request, &case.expect) {
+            self.single(case, request, expect, &mut report).await
+        } else {
+            Err(String::from("the case has no request"))
+        };
+        let failed = report.checks.iter().any(CheckResult::failed);
+        report.status = match (outcome, failed, self.known.reason(&case.id)) {
+            (Err(why), _, _) => {
+                report.note = Some(why);
+                CaseStatus::Skipped
+            }
+            (Ok(()), true, Some(reason)) => {
+                report.note = Some(reason.to_owned());
+                CaseStatus::KnownFailure
+            }
+            (Ok(()), true, None) => CaseStatus::Failed,
+            (Ok(()), false, Some(reason)) => {
+                report.note = Some(format!(
+                    "listed as a known failure ({reason}) but passed: remove it from specs/known-failures.toml"
+                ));
+                CaseStatus::UnexpectedPass
+            }
+            (Ok(()), false, None) => CaseStatus::Passed,
+        };
+        report.millis = started.elapsed().as_millis();
+        report
+    }
+
+    /// Runs every case whose id contains `filter` (all when `None`), `jobs` APIs at a time,
+    /// calling `progress` as each case ends. Reports come back in spec order.
+    pub async fn run_all(
+        &self,
+        filter: Option<&str>,
+        jobs: usize,
+        progress: Arc<dyn Fn(&CaseReport) + Send + Sync>,
+    ) -> SuiteReport {
+        let started = Instant::now();
+        let mut lanes: BTreeMap<ApiId, Vec<usize>> = BTreeMap::new();
+        for (index, case) in self.specs.cases().iter().enumerate() {
+            if filter.is_none_or(|f| case.id.contains(f)) {
+                lanes.entry(case.api).or_default().push(index);
+            }
+        }
+        // Single-request cases first, then scenarios, within each API.
+        for indices in lanes.values_mut() {
+            indices.sort_by_key(|&i| (self.specs.cases()[i].kind == CaseKind::Scenario, i));
+        }
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
+        let mut set = tokio::task::JoinSet::new();
+        for (_, indices) in lanes {
+            let runner = self.clone();
+            let semaphore = Arc::clone(&semaphore);
+            let progress = Arc::clone(&progress);
+            set.spawn(async move {
+                let _permit = semaphore.acquire_owned().await.ok();
+                let mut out = Vec::new();
+                for index in indices {
+                    let report = runner.run_case(&runner.specs.cases()[index]).await;
+                    progress(&report);
+                    out.push((index, report));
+                }
+                out
+            });
+        }
+        let mut all = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            match joined {
+                Ok(reports) => all.extend(reports),
+                Err(e) => all.push((
+                    usize::MAX,
+                    CaseReport {
+                        id: String::from("(runner)"),
+                        title: String::from("a lane of the runner stopped"),
+                        api: String::new(),
+                        status: CaseStatus::Failed,
+                        note: Some(e.to_string()),
+                        checks: vec![CheckResult::from_failures(
+                            CheckKind::Transport,
+                            "lane",
+                            vec![Failure::new(e.to_string())],
+                        )],
+                        curls: BTreeMap::new(),
+                        snapshot: Vec::new(),
+                        millis: 0,
+                    },
+                )),
+            }
+        }
+        all.sort_by_key(|(i, _)| *i);
+        SuiteReport {
+            cases: all.into_iter().map(|(_, r)| r).collect(),
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+/// The result of a whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuiteReport {
+    /// Every case run, in spec order.
+    pub cases: Vec<CaseReport>,
+    /// Wall time.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+impl SuiteReport {
+    /// True when no case failed the run.
+    pub fn passed(&self) -> bool {
+        !self.cases.iter().any(|c| c.status.fails_run())
+    }
+}

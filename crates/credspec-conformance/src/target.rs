@@ -1,0 +1,304 @@
+//! What the runner talks to: a base URL per API and credentials per vendor.
+
+use std::collections::BTreeMap;
+
+use credspec_core::secret::Secret;
+
+use crate::spec::{ApiId, Auth};
+
+/// Twilio credentials of a target.
+#[derive(Debug, Clone)]
+pub struct TwilioCredentials {
+    /// The account SID (`AC...`), also `{{account_sid}}` in cases.
+    pub account_sid: String,
+    /// Its auth token.
+    pub auth_token: Secret<String>,
+    /// An API key of the same account: (`SK...`, secret). Cases with `auth: api_key` are
+    /// skipped without one.
+    pub api_key: Option<(String, Secret<String>)>,
+    /// A second account: (`AC...`, token). Cases with `auth: other_account` are skipped
+    /// without one.
+    pub other_account: Option<(String, Secret<String>)>,
+}
+
+/// Telnyx credentials of a target.
+#[derive(Debug, Clone)]
+pub struct TelnyxCredentials {
+    /// The API key sent as `Authorization: Bearer`.
+    pub api_key: Secret<String>,
+    /// An API key of a second account.
+    pub other_api_key: Option<Secret<String>>,
+}
+
+/// Why a target is incomplete.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// `--target` named no known API.
+    #[error("unknown API {0:?} (expected one of: {list})", list = ApiId::ALL.map(ApiId::as_str).join(", "))]
+    UnknownApi(String),
+    /// A target given as something other than `API=URL`.
+    #[error("expected API=URL, got {0:?}")]
+    Syntax(String),
+    /// A base URL that is not http(s).
+    #[error("{api}: base URL {url:?} must start with http:// or https://")]
+    Url {
+        /// The API.
+        api: String,
+        /// The URL given.
+        url: String,
+    },
+    /// A vendor's APIs are targeted but its credentials are missing.
+    #[error("{0} is targeted but {1} is not set")]
+    MissingCredential(&'static str, &'static str),
+}
+
+/// A base URL per API and credentials per vendor. APIs without a base URL are skipped.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    bases: BTreeMap<ApiId, String>,
+    /// Twilio credentials, needed when a Twilio API is targeted.
+    pub twilio: Option<TwilioCredentials>,
+    /// Telnyx credentials, needed when a Telnyx API is targeted.
+    pub telnyx: Option<TelnyxCredentials>,
+}
+
+/// The environment variable naming the base URL of an API.
+pub fn env_var(api: ApiId) -> &'static str {
+    match api {
+        ApiId::TwilioNotifyV1 => "CREDSPEC_TARGET_TWILIO_NOTIFY",
+        ApiId::TwilioChatV2 => "CREDSPEC_TARGET_TWILIO_CHAT",
+        ApiId::TwilioCommsV1 => "CREDSPEC_TARGET_TWILIO_COMMS",
+        ApiId::TelnyxMobilePush => "CREDSPEC_TARGET_TELNYX_PUSH",
+        ApiId::TelnyxTelephony => "CREDSPEC_TARGET_TELNYX_TELEPHONY",
+    }
+}
+
+/// Parses an API name: its id (`twilio/notify-v1`) or the last segment (`notify-v1`).
+pub fn parse_api(name: &str) -> Result<ApiId, TargetError> {
+    ApiId::ALL
+        .into_iter()
+        .find(|a| a.as_str() == name || a.as_str().rsplit('/').next() == Some(name))
+        .ok_or_else(|| TargetError::UnknownApi(name.to_owned()))
+}
+
+impl Target {
+    /// Sets the base URL of an API (a trailing `/` is dropped).
+    pub fn with_base(mut self, api: ApiId, url: &str) -> Result<Self, TargetError> {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(TargetError::Url {
+                api: api.to_string(),
+                url: url.to_owned(),
+            });
+        }
+        self.bases.insert(api, url.trim_end_matches('/').to_owned());
+        Ok(self)
+    }
+
+    /// Adds `API=URL`, as the CLI's `--target` gives it.
+    pub fn with_target_arg(self, arg: &str) -> Result<Self, TargetError> {
+        let (api, url) = arg
+            .split_once('=')
+            .ok_or_else(|| TargetError::Syntax(arg.to_owned()))?;
+        self.with_base(parse_api(api.trim())?, url.trim())
+    }
+
+    /// Reads base URLs and credentials from variables (`CREDSPEC_TARGET_*`,
+    /// `CREDSPEC_TWILIO_*`, `CREDSPEC_TELNYX_*`) through `lookup`, normally `std::env::var`.
+    /// Returns `None` when no base URL is set.
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<Self>, TargetError> {
+        let mut target = Self::default();
+        for api in ApiId::ALL {
+            if let Some(url) = lookup(env_var(api)).filter(|u| !u.is_empty()) {
+                target = target.with_base(api, &url)?;
+            }
+        }
+        if target.bases.is_empty() {
+            return Ok(None);
+        }
+        let pair = |a: &str, b: &str| Some((lookup(a)?, Secret::new(lookup(b)?)));
+        if let (Some(account_sid), Some(token)) = (
+            lookup("CREDSPEC_TWILIO_ACCOUNT_SID"),
+            lookup("CREDSPEC_TWILIO_AUTH_TOKEN"),
+        ) {
+            target.twilio = Some(TwilioCredentials {
+                account_sid,
+                auth_token: Secret::new(token),
+                api_key: pair(
+                    "CREDSPEC_TWILIO_API_KEY_SID",
+                    "CREDSPEC_TWILIO_API_KEY_SECRET",
+                ),
+                other_account: pair(
+                    "CREDSPEC_TWILIO_OTHER_ACCOUNT_SID",
+                    "CREDSPEC_TWILIO_OTHER_AUTH_TOKEN",
+                ),
+            });
+        }
+        if let Some(key) = lookup("CREDSPEC_TELNYX_API_KEY") {
+            target.telnyx = Some(TelnyxCredentials {
+                api_key: Secret::new(key),
+                other_api_key: lookup("CREDSPEC_TELNYX_OTHER_API_KEY").map(Secret::new),
+            });
+        }
+        target.check()?;
+        Ok(Some(target))
+    }
+
+    /// Checks that every targeted vendor has credentials.
+    pub fn check(&self) -> Result<(), TargetError> {
+        for api in self.bases.keys() {
+            match api.error_format() {
+                crate::spec::ErrorFormat::Telnyx if self.telnyx.is_none() => {
+                    return Err(TargetError::MissingCredential(
+                        "a Telnyx API",
+                        "CREDSPEC_TELNYX_API_KEY",
+                    ));
+                }
+                crate::spec::ErrorFormat::TwilioClassic | crate::spec::ErrorFormat::TwilioComms
+                    if self.twilio.is_none() =>
+                {
+                    return Err(TargetError::MissingCredential(
+                        "a Twilio API",
+                        "CREDSPEC_TWILIO_ACCOUNT_SID and CREDSPEC_TWILIO_AUTH_TOKEN",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The base URL of an API, if it is targeted.
+    pub fn base(&self, api: ApiId) -> Option<&str> {
+        self.bases.get(&api).map(String::as_str)
+    }
+
+    /// The targeted APIs.
+    pub fn apis(&self) -> impl Iterator<Item = ApiId> + '_ {
+        self.bases.keys().copied()
+    }
+
+    /// The `Authorization` header value for `auth` against `api`: `Ok(None)` for no header,
+    /// `Err(reason)` when the target lacks what the case needs (the case is skipped).
+    pub fn authorization(&self, api: ApiId, auth: Auth) -> Result<Option<String>, String> {
+        use base64::Engine as _;
+        let basic = |user: &str, password: &str| {
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+            )
+        };
+        if api.error_format() == crate::spec::ErrorFormat::Telnyx {
+            let telnyx = self.telnyx.as_ref().ok_or("no Telnyx credentials")?;
+            return Ok(match auth {
+                Auth::Valid => Some(format!("Bearer {}", telnyx.api_key.expose())),
+                Auth::Missing => None,
+                Auth::Wrong => Some(String::from(
+                    "Bearer KEY0000000000000000000000000000000_wrongwrongwrongwrong",
+                )),
+                Auth::Malformed => Some(String::from("Token not-a-bearer-token")),
+                Auth::OtherAccount => Some(format!(
+                    "Bearer {}",
+                    telnyx
+                        .other_api_key
+                        .as_ref()
+                        .ok_or("no second Telnyx account (CREDSPEC_TELNYX_OTHER_API_KEY)")?
+                        .expose()
+                )),
+                Auth::ApiKey => return Err(String::from("Telnyx has no API-key auth variant")),
+            });
+        }
+        let twilio = self.twilio.as_ref().ok_or("no Twilio credentials")?;
+        Ok(match auth {
+            Auth::Valid => Some(basic(&twilio.account_sid, twilio.auth_token.expose())),
+            Auth::Missing => None,
+            Auth::Wrong => Some(basic(
+                &twilio.account_sid,
+                "00000000000000000000000000000000",
+            )),
+            Auth::Malformed => Some(String::from("Basic %%%not-base64%%%")),
+            Auth::OtherAccount => {
+                let (sid, token) = twilio
+                    .other_account
+                    .as_ref()
+                    .ok_or("no second Twilio account (CREDSPEC_TWILIO_OTHER_ACCOUNT_SID)")?;
+                Some(basic(sid, token.expose()))
+            }
+            Auth::ApiKey => {
+                let (sid, secret) = twilio
+                    .api_key
+                    .as_ref()
+                    .ok_or("no Twilio API key (CREDSPEC_TWILIO_API_KEY_SID)")?;
+                Some(basic(sid, secret.expose()))
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_targets_and_credentials_from_variables() {
+        let vars = |name: &str| {
+            match name {
+                "CREDSPEC_TARGET_TWILIO_NOTIFY" => Some("http://localhost:1/twilio/notify/"),
+                "CREDSPEC_TWILIO_ACCOUNT_SID" => Some("ACx"),
+                "CREDSPEC_TWILIO_AUTH_TOKEN" => Some("tok"),
+                _ => None,
+            }
+            .map(String::from)
+        };
+        let target = Target::from_vars(vars).unwrap().unwrap();
+        assert_eq!(
+            target.base(ApiId::TwilioNotifyV1),
+            Some("http://localhost:1/twilio/notify")
+        );
+        assert_eq!(target.base(ApiId::TelnyxTelephony), None);
+        assert!(target.twilio.as_ref().unwrap().api_key.is_none());
+        assert_eq!(
+            target.authorization(ApiId::TwilioNotifyV1, Auth::Valid),
+            Ok(Some(String::from("Basic QUN4OnRvaw==")))
+        );
+        assert!(
+            target
+                .authorization(ApiId::TwilioNotifyV1, Auth::ApiKey)
+                .is_err()
+        );
+        assert_eq!(
+            target.authorization(ApiId::TwilioNotifyV1, Auth::Missing),
+            Ok(None)
+        );
+        assert!(Target::from_vars(|_| None).unwrap().is_none());
+        let no_key = |name: &str| {
+            (name == "CREDSPEC_TARGET_TELNYX_PUSH").then(|| String::from("https://api.telnyx.com"))
+        };
+        assert!(matches!(
+            Target::from_vars(no_key),
+            Err(TargetError::MissingCredential(..))
+        ));
+    }
+
+    #[test]
+    fn target_arguments() {
+        let t = Target::default()
+            .with_target_arg("notify-v1=http://h:1/x")
+            .unwrap()
+            .with_target_arg("telnyx/telephony-credentials=https://api.telnyx.com")
+            .unwrap();
+        assert_eq!(t.apis().count(), 2);
+        assert!(matches!(
+            Target::default().with_target_arg("nope=http://h"),
+            Err(TargetError::UnknownApi(_))
+        ));
+        assert!(matches!(
+            Target::default().with_target_arg("notify-v1"),
+            Err(TargetError::Syntax(_))
+        ));
+        assert!(matches!(
+            Target::default().with_target_arg("notify-v1=ftp://h"),
+            Err(TargetError::Url { .. })
+        ));
+    }
+}
