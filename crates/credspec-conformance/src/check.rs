@@ -220,8 +220,26 @@ pub fn compare(
                 }
             }
         }
+        (Value::Array(e), Value::Array(a)) if subset => {
+            // Subset arrays mean "contains": each expected element matches some element,
+            // in any order.
+            for (i, ev) in e.iter().enumerate() {
+                let found = a.iter().any(|av| {
+                    let mut scratch = Vec::new();
+                    compare(ev, av, true, "", &mut scratch);
+                    scratch.is_empty()
+                });
+                if !found {
+                    out.push(Failure::diff(
+                        format!("{pointer}/{i}: no matching element"),
+                        show(ev),
+                        show(&Value::Array(a.clone())),
+                    ));
+                }
+            }
+        }
         (Value::Array(e), Value::Array(a)) => {
-            if !subset && e.len() != a.len() || subset && e.len() > a.len() {
+            if e.len() != a.len() {
                 out.push(Failure::diff(
                     format!(
                         "{}: array length",

@@ -123,7 +123,12 @@ pub fn prepare(
         query.append_pair(&reveal(k)?, &reveal(v)?);
     }
     let query = query.finish();
-    let mut url = format!("{base}{path}");
+    // A captured link (`{{next_page_url}}`) is already absolute.
+    let mut url = if path.starts_with("http://") || path.starts_with("https://") {
+        path.clone()
+    } else {
+        format!("{base}{path}")
+    };
     if !query.is_empty() {
         url.push(if path.contains('?') { '&' } else { '?' });
         url.push_str(&query);

@@ -116,12 +116,52 @@ impl Target {
         if target.bases.is_empty() {
             return Ok(None);
         }
+        (target.twilio, target.telnyx) = Self::credentials_from_vars(&lookup);
+        target.check()?;
+        Ok(Some(target))
+    }
+
+    /// A target from parts: the base URL of each API that has one, two Twilio accounts
+    /// (the caller's and another) with an API key of the first, and two Telnyx keys (the
+    /// caller's and another account's). This is how the embedded emulator is targeted.
+    pub fn from_parts(
+        base_url: impl Fn(ApiId) -> Option<String>,
+        twilio: [(String, Secret<String>); 2],
+        twilio_api_key: (String, Secret<String>),
+        telnyx: [Secret<String>; 2],
+    ) -> Result<Self, TargetError> {
+        let mut target = Self::default();
+        for api in ApiId::ALL {
+            if let Some(url) = base_url(api) {
+                target = target.with_base(api, &url)?;
+            }
+        }
+        let [(account_sid, auth_token), other] = twilio;
+        target.twilio = Some(TwilioCredentials {
+            account_sid,
+            auth_token,
+            api_key: Some(twilio_api_key),
+            other_account: Some(other),
+        });
+        let [api_key, other_api_key] = telnyx;
+        target.telnyx = Some(TelnyxCredentials {
+            api_key,
+            other_api_key: Some(other_api_key),
+        });
+        Ok(target)
+    }
+
+    /// Reads the credentials of both vendors (`CREDSPEC_TWILIO_*`, `CREDSPEC_TELNYX_*`)
+    /// through `lookup`.
+    pub fn credentials_from_vars(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> (Option<TwilioCredentials>, Option<TelnyxCredentials>) {
         let pair = |a: &str, b: &str| Some((lookup(a)?, Secret::new(lookup(b)?)));
-        if let (Some(account_sid), Some(token)) = (
+        let twilio = match (
             lookup("CREDSPEC_TWILIO_ACCOUNT_SID"),
             lookup("CREDSPEC_TWILIO_AUTH_TOKEN"),
         ) {
-            target.twilio = Some(TwilioCredentials {
+            (Some(account_sid), Some(token)) => Some(TwilioCredentials {
                 account_sid,
                 auth_token: Secret::new(token),
                 api_key: pair(
@@ -132,16 +172,14 @@ impl Target {
                     "CREDSPEC_TWILIO_OTHER_ACCOUNT_SID",
                     "CREDSPEC_TWILIO_OTHER_AUTH_TOKEN",
                 ),
-            });
-        }
-        if let Some(key) = lookup("CREDSPEC_TELNYX_API_KEY") {
-            target.telnyx = Some(TelnyxCredentials {
-                api_key: Secret::new(key),
-                other_api_key: lookup("CREDSPEC_TELNYX_OTHER_API_KEY").map(Secret::new),
-            });
-        }
-        target.check()?;
-        Ok(Some(target))
+            }),
+            _ => None,
+        };
+        let telnyx = lookup("CREDSPEC_TELNYX_API_KEY").map(|key| TelnyxCredentials {
+            api_key: Secret::new(key),
+            other_api_key: lookup("CREDSPEC_TELNYX_OTHER_API_KEY").map(Secret::new),
+        });
+        (twilio, telnyx)
     }
 
     /// Checks that every targeted vendor has credentials.

@@ -1,0 +1,235 @@
+//! HTTP plumbing shared by every API: the body limit, content types, percent-decoding,
+//! vendor-host routing and the request log.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Largest request body accepted (1 MiB); a larger one is answered 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A body that could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyError {
+    /// Larger than [`MAX_BODY_BYTES`].
+    TooLarge,
+    /// The connection failed while reading.
+    Read,
+}
+
+/// Reads the whole body, stopping as soon as it exceeds [`MAX_BODY_BYTES`].
+pub(crate) async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, BodyError> {
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = body;
+    let mut out = Vec::new();
+    loop {
+        let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
+        let Some(frame) = frame else { break };
+        let frame = frame.map_err(|_| BodyError::Read)?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > MAX_BODY_BYTES {
+                return Err(BodyError::TooLarge);
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(out))
+}
+
+/// The media type of the request (`application/json` of `application/json; charset=utf-8`),
+/// lower-cased; `None` without a readable `Content-Type`.
+pub(crate) fn media_type(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next()?.trim().to_ascii_lowercase();
+    (!essence.is_empty()).then_some(essence)
+}
+
+/// Whether the request says its body is JSON (`application/json` or `application/*+json`).
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    media_type(headers).is_some_and(|m| {
+        m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+    })
+}
+
+/// A response with a body and content type.
+pub(crate) fn with_body(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// A JSON response.
+pub(crate) fn json(status: StatusCode, body: Vec<u8>) -> Response {
+    with_body(status, "application/json", body)
+}
+
+/// Each vendor host and the base path its API is served at.
+pub const VENDOR_HOSTS: &[(&str, &str)] = &[
+    ("notify.twilio.com", "/twilio/notify"),
+    ("chat.twilio.com", "/twilio/chat"),
+    ("ip-messaging.twilio.com", "/twilio/ip-messaging"),
+    ("comms.twilio.com", "/twilio/comms"),
+    ("api.telnyx.com", "/telnyx"),
+];
+
+/// The host a request names (`Host` header, or the URI's authority), without the port.
+fn request_host(headers: &HeaderMap, uri: &Uri) -> Option<String> {
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| uri.authority().map(|a| a.as_str().to_owned()))?;
+    let host = host.rsplit_once(':').map_or(host.as_str(), |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host.as_str()
+        }
+    });
+    Some(host.trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// The base path of the API whose vendor host the request names.
+pub(crate) fn vendor_base(headers: &HeaderMap, uri: &Uri) -> Option<&'static str> {
+    let host = request_host(headers, uri)?;
+    VENDOR_HOSTS
+        .iter()
+        .find(|(h, _)| *h == host)
+        .map(|(_, base)| *base)
+}
+
+/// Middleware: a request addressed to a vendor host (`Host: api.telnyx.com`) is served by
+/// that API as if its path carried the API's base path, so a proxy or a hosts-file entry
+/// works without changing paths. `/healthz` stays where it is.
+pub(crate) async fn route_vendor_hosts(mut request: Request, next: Next) -> Response {
+    if let Some(base) = vendor_base(request.headers(), request.uri()) {
+        let path_and_query = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        if request.uri().path() != "/healthz" && !path_and_query.starts_with(base) {
+            let rewritten = format!("{base}{path_and_query}");
+            if let Ok(uri) = rewritten.parse::<Uri>() {
+                *request.uri_mut() = uri;
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// State of the request log.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    next_id: AtomicU64,
+}
+
+/// Middleware: one log line per request with an id, method, path (never the query, headers
+/// or body, where secrets travel), status and latency.
+pub(crate) async fn log_requests(
+    State(log): State<Arc<RequestLog>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let id = log.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if response.status().is_server_error() {
+        tracing::warn!(request_id = id, %method, path, status, latency_ms, "request");
+    } else {
+        tracing::info!(request_id = id, %method, path, status, latency_ms, "request");
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(host: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(HOST, HeaderValue::from_str(host).unwrap());
+        h
+    }
+
+    #[test]
+    fn vendor_hosts_map_to_base_paths() {
+        let uri: Uri = "/v2/x".parse().unwrap();
+        assert_eq!(
+            vendor_base(&headers("api.telnyx.com"), &uri),
+            Some("/telnyx")
+        );
+        assert_eq!(
+            vendor_base(&headers("API.Telnyx.com:443"), &uri),
+            Some("/telnyx")
+        );
+        assert_eq!(
+            vendor_base(&headers("ip-messaging.twilio.com"), &uri),
+            Some("/twilio/ip-messaging")
+        );
+        assert_eq!(vendor_base(&headers("127.0.0.1:4010"), &uri), None);
+        assert_eq!(vendor_base(&HeaderMap::new(), &uri), None);
+        let absolute: Uri = "http://comms.twilio.com/v1/x".parse().unwrap();
+        assert_eq!(
+            vendor_base(&HeaderMap::new(), &absolute),
+            Some("/twilio/comms")
+        );
+    }
+
+    #[test]
+    fn media_types() {
+        let mut h = HeaderMap::new();
+        assert!(!is_json(&h));
+        h.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("Application/JSON; charset=utf-8"),
+        );
+        assert!(is_json(&h));
+        h.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/vnd.api+json"),
+        );
+        assert!(is_json(&h));
+        h.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        assert!(!is_json(&h));
+        assert_eq!(media_type(&h).as_deref(), Some("text/plain"));
+    }
+
+    #[tokio::test]
+    async fn bodies_stop_at_the_limit() {
+        let ok = read_body(&HeaderMap::new(), Body::from(vec![b'a'; MAX_BODY_BYTES]))
+            .await
+            .unwrap();
+        assert_eq!(ok.len(), MAX_BODY_BYTES);
+        let too_big = read_body(
+            &HeaderMap::new(),
+            Body::from(vec![b'a'; MAX_BODY_BYTES + 1]),
+        )
+        .await;
+        assert_eq!(too_big, Err(BodyError::TooLarge));
+        let mut declared = HeaderMap::new();
+        declared.insert(
+            axum::http::header::CONTENT_LENGTH,
+            HeaderValue::from_static("999999999"),
+        );
+        assert_eq!(
+            read_body(&declared, Body::empty()).await,
+            Err(BodyError::TooLarge)
+        );
+    }
+}

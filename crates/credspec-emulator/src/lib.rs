@@ -1,0 +1,418 @@
+//! credspec-emulator: a durable, multi-account reference server of the vendor credential
+//! APIs, for the conformance runner and for any client that changes only its base URL.
+//!
+//! It sits at the outer ring of credspec: it depends on `credspec-core` (every rule) and the
+//! codec crates (every wire format), and nothing depends on it but the CLI and the tests.
+//! Handlers are thin: decode with the codec, check with core's rules, store, encode with the
+//! codec. No wire detail or rule is written here.
+//!
+//! | API | base path | vendor host | status |
+//! |---|---|---|---|
+//! | Telnyx mobile push credentials | `/telnyx` (`/v2/mobile_push_credentials`) | `api.telnyx.com` | served |
+//! | Telnyx telephony credentials | `/telnyx` (`/v2/telephony_credentials`) | `api.telnyx.com` | served |
+//! | Twilio Notify v1 | `/twilio/notify` | `notify.twilio.com` | waits for `credspec-twilio` |
+//! | Twilio Chat v2 / IP-Messaging v2 | `/twilio/chat`, `/twilio/ip-messaging` (one store) | `chat.twilio.com`, `ip-messaging.twilio.com` | waits for `credspec-twilio` |
+//! | Twilio Comms | `/twilio/comms` | `comms.twilio.com` | waits for `credspec-twilio` |
+//!
+//! Under its base path each API has exactly the vendor's paths. A request whose `Host` names
+//! a vendor host is served without the prefix (a proxy or a hosts-file entry works too).
+//! `GET /healthz` answers `{"status":"ok"}`.
+//!
+//! - Auth: Twilio HTTP Basic (`AccountSid:AuthToken` or `ApiKeySid:secret`), Telnyx
+//!   `Authorization: Bearer <key>`; see [`accounts`]. Every resource belongs to one account;
+//!   another account gets the vendor's 404.
+//! - Storage: SQLite ([`Database`]); every 2xx is sent after its write committed; limits
+//!   are checked and written in one transaction.
+//! - Input: a body over 1 MiB gets 413; malformed JSON, a wrong content type or invalid
+//!   UTF-8 gets 400; an unknown route 404; all in the vendor's format.
+//! - Time and randomness are injected ([`Clock`], [`RandomSource`]): fixed in tests,
+//!   [`SystemClock`] and [`OsRandom`] in the binary.
+//! - Logs (tracing): request id, method, path, status, latency; never a header, query or
+//!   body, so never a key, token, password or PEM.
+//!
+//! # Example
+//!
+//! ```
+//! use std::sync::Arc;
+//! use credspec_core::random::SeededRandom;
+//! use credspec_core::time::macros::datetime;
+//! use credspec_core::timestamp::FixedClock;
+//! use credspec_emulator::{Database, Emulator};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::builder()
+//!     .clock(Arc::new(FixedClock::new(datetime!(2026-01-01 0:00 UTC))))
+//!     .random(SeededRandom::new(7))
+//!     .database(Database::memory())
+//!     .telnyx_key("KEY_TEST".parse()?)
+//!     .build()?;
+//! // In process: `emulator.router()` is an axum Router (drive it with tower's `oneshot`).
+//! // Over HTTP: bind, serve until the shutdown future resolves.
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+//! let served = emulator.serve(listener, async { let _ = stopped.await; }).await?;
+//! println!("Telnyx at http://{}/telnyx", served.local_addr());
+//! let _ = stop.send(());
+//! served.wait().await?;
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::Response;
+use axum::routing::get;
+use credspec_core::material::MaterialPolicy;
+use credspec_core::random::RandomSource;
+use credspec_core::secret::Secret;
+use credspec_core::timestamp::Clock;
+
+pub mod accounts;
+pub mod ephemeral;
+mod http;
+mod store;
+mod system;
+mod telnyx;
+
+pub use accounts::{AccountError, TelnyxApiKey, TwilioAccount, TwilioApiKey};
+pub use http::{MAX_BODY_BYTES, VENDOR_HOSTS};
+pub use store::{Database, StoreError};
+pub use system::{OsRandom, SystemClock};
+
+use accounts::Accounts;
+use store::Store;
+use system::SharedRandom;
+
+/// One API of the emulator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Api {
+    /// Its id, as in `specs/` (`telnyx/telephony-credentials`).
+    pub id: &'static str,
+    /// Its base path on the emulator (`/telnyx`).
+    pub base_path: &'static str,
+    /// The vendor's host (`api.telnyx.com`).
+    pub vendor_host: &'static str,
+    /// Whether this build serves it.
+    pub served: bool,
+}
+
+const fn api(
+    id: &'static str,
+    base_path: &'static str,
+    vendor_host: &'static str,
+    served: bool,
+) -> Api {
+    Api {
+        id,
+        base_path,
+        vendor_host,
+        served,
+    }
+}
+
+/// Every API, served or planned, in the order the binary prints them.
+pub const APIS: &[Api] = &[
+    api(
+        "twilio/notify-v1",
+        "/twilio/notify",
+        "notify.twilio.com",
+        false,
+    ),
+    api("twilio/chat-v2", "/twilio/chat", "chat.twilio.com", false),
+    api(
+        "twilio/chat-v2",
+        "/twilio/ip-messaging",
+        "ip-messaging.twilio.com",
+        false,
+    ),
+    api(
+        "twilio/comms-v1",
+        "/twilio/comms",
+        "comms.twilio.com",
+        false,
+    ),
+    api(
+        "telnyx/mobile-push-credentials",
+        "/telnyx",
+        "api.telnyx.com",
+        true,
+    ),
+    api(
+        "telnyx/telephony-credentials",
+        "/telnyx",
+        "api.telnyx.com",
+        true,
+    ),
+];
+
+/// What every handler shares.
+pub(crate) struct Shared {
+    pub(crate) accounts: Accounts,
+    pub(crate) store: Store,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: SharedRandom,
+    pub(crate) policy: MaterialPolicy,
+    pub(crate) token_key: Secret<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("clock", &self.clock)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A failure to build an [`Emulator`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The stored development account does not parse (the file was edited).
+    #[error("stored development account: {0}")]
+    DevelopmentAccount(#[from] AccountError),
+}
+
+/// The development account created when no account is configured: printed once at start,
+/// kept in the database so that a restart serves the same one.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DevelopmentAccount {
+    /// The Twilio account.
+    pub twilio: TwilioAccount,
+    /// The Telnyx API key.
+    pub telnyx: TelnyxApiKey,
+}
+
+/// Configures an [`Emulator`]. Defaults: the system clock, OS randomness, an in-memory
+/// database, no accounts, placeholders accepted (decision D11), a random token signing key.
+#[must_use]
+pub struct EmulatorBuilder {
+    clock: Arc<dyn Clock>,
+    random: Box<dyn RandomSource + Send>,
+    database: Database,
+    accounts: Accounts,
+    policy: MaterialPolicy,
+    token_key: Option<Secret<Vec<u8>>>,
+    development_account: bool,
+}
+
+impl std::fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("clock", &self.clock)
+            .field("database", &self.database)
+            .field("policy", &self.policy)
+            .field("development_account", &self.development_account)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EmulatorBuilder {
+    /// The clock (`FixedClock` in tests; keep an `Arc` to move it).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The source of ids and secrets (`SeededRandom` in tests).
+    pub fn random(mut self, random: impl RandomSource + Send + 'static) -> Self {
+        self.random = Box::new(random);
+        self
+    }
+
+    /// Where data lives.
+    pub fn database(mut self, database: Database) -> Self {
+        self.database = database;
+        self
+    }
+
+    /// Adds a Twilio account.
+    pub fn twilio_account(mut self, account: TwilioAccount) -> Self {
+        self.accounts.twilio.push(account);
+        self
+    }
+
+    /// Adds a Twilio API key (it acts for its account).
+    pub fn twilio_api_key(mut self, key: TwilioApiKey) -> Self {
+        self.accounts.twilio_keys.push(key);
+        self
+    }
+
+    /// Adds a Telnyx API key (its own account).
+    pub fn telnyx_key(mut self, key: TelnyxApiKey) -> Self {
+        self.accounts.telnyx.push(key);
+        self
+    }
+
+    /// Refuses documentation placeholders (`MIIGVDCC...`) as material (decision D11's
+    /// strict mode). Off by default.
+    pub fn strict_material(mut self, strict: bool) -> Self {
+        self.policy = if strict {
+            MaterialPolicy::RequireReal
+        } else {
+            MaterialPolicy::AllowPlaceholders
+        };
+        self
+    }
+
+    /// The HS512 key Telnyx telephony tokens are signed with (random by default).
+    pub fn token_signing_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.token_key = Some(Secret::new(key.into()));
+        self
+    }
+
+    /// Adds a development account (one Twilio account, one Telnyx key), created on first use
+    /// and stored in the database; see [`Emulator::development_account`].
+    pub fn development_account(mut self, enabled: bool) -> Self {
+        self.development_account = enabled;
+        self
+    }
+
+    /// Opens the database, runs migrations, and builds the emulator.
+    pub fn build(mut self) -> Result<Emulator, BuildError> {
+        let store = Store::open(&self.database)?;
+        let random = SharedRandom::new(self.random);
+        let development = if self.development_account {
+            let (twilio, telnyx) =
+                random.with(|r| (TwilioAccount::generate(r), TelnyxApiKey::generate(r)));
+            let twilio = store.development_credential(
+                "twilio",
+                &format!("{}:{}", twilio.sid, twilio.auth_token.expose_str()),
+            )?;
+            let telnyx = store.development_credential("telnyx", telnyx.key().expose_str())?;
+            let account = DevelopmentAccount {
+                twilio: twilio.parse()?,
+                telnyx: telnyx.parse()?,
+            };
+            self.accounts.twilio.push(account.twilio.clone());
+            self.accounts.telnyx.push(account.telnyx.clone());
+            Some(account)
+        } else {
+            None
+        };
+        let token_key = self.token_key.unwrap_or_else(|| {
+            random.with(|r| {
+                let mut key = vec![0u8; 64];
+                r.fill_bytes(&mut key);
+                Secret::new(key)
+            })
+        });
+        let shared = Shared {
+            accounts: self.accounts,
+            store,
+            clock: self.clock,
+            random,
+            policy: self.policy,
+            token_key,
+        };
+        Ok(Emulator {
+            shared: Arc::new(shared),
+            development,
+        })
+    }
+}
+
+/// The emulator: its state, its routes, and a server for them.
+#[derive(Debug, Clone)]
+pub struct Emulator {
+    shared: Arc<Shared>,
+    development: Option<DevelopmentAccount>,
+}
+
+async fn healthz() -> Response {
+    http::json(StatusCode::OK, br#"{"status":"ok"}"#.to_vec())
+}
+
+/// A path under no API's base path.
+async fn no_api() -> Response {
+    http::json(
+        StatusCode::NOT_FOUND,
+        br#"{"status":404,"message":"No API is served at this path."}"#.to_vec(),
+    )
+}
+
+impl Emulator {
+    /// A builder with the defaults.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            clock: Arc::new(SystemClock::new()),
+            random: Box::new(OsRandom::new()),
+            database: Database::memory(),
+            accounts: Accounts::default(),
+            policy: MaterialPolicy::AllowPlaceholders,
+            token_key: None,
+            development_account: false,
+        }
+    }
+
+    /// The development account, when the builder asked for one.
+    pub fn development_account(&self) -> Option<&DevelopmentAccount> {
+        self.development.as_ref()
+    }
+
+    /// Every route of every API, with vendor-host routing and the request log.
+    pub fn router(&self) -> Router {
+        let apis = Router::new()
+            .route("/healthz", get(healthz))
+            .nest("/telnyx", telnyx::routes())
+            .fallback(no_api)
+            .with_state(Arc::clone(&self.shared));
+        Router::new()
+            .fallback_service(apis)
+            .layer(from_fn(http::route_vendor_hosts))
+            .layer(from_fn_with_state(
+                Arc::new(http::RequestLog::default()),
+                http::log_requests,
+            ))
+    }
+
+    /// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight.
+    /// Returns at once with the bound address; [`Served::wait`] waits for the end.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<Served> {
+        let local_addr = listener.local_addr()?;
+        let router = self.router();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await
+        });
+        Ok(Served { local_addr, task })
+    }
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Served {
+    local_addr: SocketAddr,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Served {
+    /// The address it listens on (the port chosen for `127.0.0.1:0`).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Waits until the server has shut down and finished its requests.
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.task
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+    }
+}

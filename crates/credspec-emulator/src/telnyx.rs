@@ -1,0 +1,136 @@
+//! The two Telnyx APIs, served under `/telnyx` (or on host `api.telnyx.com`):
+//! `/v2/mobile_push_credentials` ([`push`]) and `/v2/telephony_credentials` ([`telephony`]).
+//!
+//! Handlers are thin: decode with `credspec-telnyx`, check with `credspec-core`'s rules,
+//! read or write the store, encode with `credspec-telnyx`. Every refusal is a Telnyx error
+//! body built by the codec: 401 `10009`, 404 `10005` (unknown, malformed or another
+//! account's id, unknown route), 400 `10015` (malformed JSON, wrong content type, invalid
+//! UTF-8, bad paging), 413 (body over 1 MiB), 422 `10015` (a rule said no).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::RawPathParams;
+use axum::extract::rejection::RawPathParamsRejection;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use credspec_core::id::UserId;
+use credspec_telnyx::error::{CODE_BAD_REQUEST, ErrorBody, ErrorResponse, TelnyxError};
+
+use crate::Shared;
+use crate::http::{self, BodyError, MAX_BODY_BYTES};
+use crate::store::StoreError;
+
+mod push;
+mod telephony;
+
+/// Why a Telnyx request is not answered with success.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Failure {
+    /// A refusal in Telnyx's format.
+    #[error("{0}")]
+    Vendor(ErrorResponse),
+    /// The store failed: logged, answered 500.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<ErrorResponse> for Failure {
+    fn from(value: ErrorResponse) -> Self {
+        Self::Vendor(value)
+    }
+}
+
+/// `10007`: what Telnyx answers for an error on its side.
+const CODE_UNEXPECTED: &str = "10007";
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let response = match self {
+            Self::Vendor(response) => response,
+            Self::Store(error) => {
+                tracing::error!(%error, "telnyx: storage failed");
+                ErrorResponse::new(
+                    500,
+                    ErrorBody::single(TelnyxError::new(
+                        CODE_UNEXPECTED,
+                        "Unexpected error",
+                        Some(String::from("An unexpected error occurred.")),
+                    )),
+                )
+            }
+        };
+        let status =
+            StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        http::json(status, response.body.encode())
+    }
+}
+
+/// The routes, relative to the API base.
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    let push_item = "/v2/mobile_push_credentials/{push_credential_id}";
+    Router::new()
+        .route(
+            "/v2/mobile_push_credentials",
+            get(push::list).post(push::create),
+        )
+        .route(push_item, get(push::get).delete(push::delete))
+        .route(
+            "/v2/telephony_credentials",
+            get(telephony::list).post(telephony::create),
+        )
+        .route(
+            "/v2/telephony_credentials/{id}",
+            get(telephony::get)
+                .patch(telephony::update)
+                .delete(telephony::delete),
+        )
+        .route(
+            "/v2/telephony_credentials/{id}/token",
+            post(telephony::token),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+}
+
+/// An unknown route or method: Telnyx's 404.
+pub(crate) async fn not_found() -> Response {
+    Failure::Vendor(ErrorResponse::not_found()).into_response()
+}
+
+/// The account whose API key is the Bearer token.
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<UserId, Failure> {
+    shared.accounts.telnyx(headers).map_err(|failure| {
+        tracing::debug!(reason = failure.as_str(), "telnyx: not authenticated");
+        Failure::Vendor(ErrorResponse::unauthorized())
+    })
+}
+
+/// The `{id}` path parameter, percent-decoded; `None` when it is not UTF-8.
+fn path_id(params: &Result<RawPathParams, RawPathParamsRejection>) -> Option<String> {
+    let params = params.as_ref().ok()?;
+    params.iter().next().map(|(_, v)| v.to_owned())
+}
+
+/// The JSON body: at most 1 MiB (413), declared as JSON (400).
+async fn json_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Failure> {
+    let bytes = http::read_body(headers, body).await.map_err(|e| match e {
+        BodyError::TooLarge => ErrorResponse::new(
+            413,
+            ErrorBody::single(TelnyxError::new(
+                CODE_BAD_REQUEST,
+                "Request Entity Too Large",
+                Some(format!(
+                    "The request body is larger than {MAX_BODY_BYTES} bytes."
+                )),
+            )),
+        ),
+        BodyError::Read => ErrorResponse::malformed("The request body could not be read."),
+    })?;
+    if !http::is_json(headers) {
+        return Err(ErrorResponse::malformed("Content-Type must be application/json.").into());
+    }
+    Ok(bytes)
+}

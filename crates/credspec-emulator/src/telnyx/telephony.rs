@@ -1,0 +1,277 @@
+//! `/v2/telephony_credentials`: create (201), list (200), get (200), update (200), delete
+//! (200 with the deleted record), token (201 `text/plain` JWT).
+//!
+//! Rules: the field checks of `check_telephony_create` / `check_telephony_update`;
+//! `check_tag_capacity` (1000 per tag) in the same transaction as the write;
+//! `expired` recomputed at the injected clock on every read (`is_expired`); an expired
+//! credential can only be read and deleted (`check_telephony_operation`), an update answering
+//! the non-standard body of decision D9; token lifetime by `telephony_token_expiry`.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::rejection::RawPathParamsRejection;
+use axum::extract::{RawPathParams, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE;
+use credspec_core::id::{SipPassword, SipUsername, TelnyxId};
+use credspec_core::random::RandomSource as _;
+use credspec_core::rules::{
+    TelephonyOperation, Violation, check_tag_capacity, check_telephony_operation,
+};
+use credspec_core::secret::Secret;
+use credspec_core::time::OffsetDateTime;
+use credspec_telnyx::envelope::{Data, FindTelephonyCredentialsQuery, ListData, PaginationMeta};
+use credspec_telnyx::error::ErrorResponse;
+use credspec_telnyx::telephony_credentials::{
+    AccessToken, CreateTelephonyCredentialRequest, GetTelephonyCredentialRequest,
+    TOKEN_CONTENT_TYPE, TelephonyCredential, TokenClaims, UpdateTelephonyCredentialRequest,
+};
+
+use super::{Failure, authenticate, json_body, path_id};
+use crate::Shared;
+use crate::http;
+use crate::store::telnyx::{self as rows, Keep, TelephonyFilter};
+
+/// Why a write on an existing credential is refused.
+enum Refusal {
+    NotFound,
+    Expired,
+    Rule(Violation),
+}
+
+impl From<Refusal> for Failure {
+    fn from(refusal: Refusal) -> Self {
+        Failure::Vendor(match refusal {
+            Refusal::NotFound => ErrorResponse::not_found(),
+            Refusal::Expired => ErrorResponse::expired_update(),
+            Refusal::Rule(v) => ErrorResponse::validation(&[v]),
+        })
+    }
+}
+
+fn is_expired(credential: &TelephonyCredential) -> bool {
+    credential.expired == Some(true)
+}
+
+/// `POST /v2/telephony_credentials`.
+pub(super) async fn create(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Failure> {
+    let account = authenticate(&shared, &headers)?;
+    let bytes = json_body(&headers, body).await?;
+    let request = CreateTelephonyCredentialRequest::decode(&bytes)
+        .map_err(|e| ErrorResponse::from_decode_error(&e))?;
+    let values = request
+        .check()
+        .map_err(|violations| ErrorResponse::validation(&violations))?;
+    // `check` refuses a create without `connection_id`.
+    let connection = values
+        .connection_id
+        .clone()
+        .ok_or_else(|| ErrorResponse::malformed("connection_id is required"))?;
+    let now = shared.clock.now();
+    let (id, username, password) = shared.random.with(|r| {
+        (
+            TelnyxId::generate(r),
+            SipUsername::generate(r),
+            SipPassword::generate(r),
+        )
+    });
+    let credential =
+        TelephonyCredential::issue(&id, &account, &connection, &username, &password, now)
+            .with_values(&values, now);
+    let stored = credential.clone();
+    let outcome = shared
+        .store
+        .write(move |tx| {
+            if let Some(tag) = &values.tag {
+                let on_tag = rows::count_on_tag(tx, &account, tag, None)?;
+                if let Err(v) = check_tag_capacity(tag, on_tag) {
+                    return Ok(Err(v));
+                }
+            }
+            rows::insert_telephony(tx, &account, &stored, values.tag.as_ref())?;
+            Ok(Ok(()))
+        })
+        .await?;
+    outcome.map_err(|v| ErrorResponse::validation(&[v]))?;
+    Ok(http::json(
+        StatusCode::CREATED,
+        Data::new(credential).encode(),
+    ))
+}
+
+/// `GET /v2/telephony_credentials`: paging (default 50) and `filter[tag]`, `filter[name]`,
+/// `filter[status]` (`active` or `expired`; any other value matches nothing),
+/// `filter[resource_id]`, `filter[sip_username]`.
+pub(super) async fn list(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Failure> {
+    let account = authenticate(&shared, &headers)?;
+    let query = FindTelephonyCredentialsQuery::decode(query.as_deref().unwrap_or_default())
+        .map_err(|e| ErrorResponse::from_decode_error(&e))?;
+    let page = query
+        .to_page_request()
+        .map_err(|v| ErrorResponse::invalid_pagination(&v))?;
+    let now = shared.clock.now();
+    let filter = TelephonyFilter {
+        tag: query.filter_tag.clone(),
+        name: query.filter_name.clone(),
+        resource_id: query.filter_resource_id.clone(),
+        sip_username: query.filter_sip_username.clone(),
+    };
+    let keep: Option<Keep<TelephonyCredential>> = query.filter_status.as_deref().map(|status| {
+        let wanted = match status {
+            "active" => Some(false),
+            "expired" => Some(true),
+            _ => None,
+        };
+        Box::new(move |c: &TelephonyCredential| {
+            wanted == Some(is_expired(&c.clone().refresh_expired(now)))
+        }) as Keep<TelephonyCredential>
+    });
+    let (items, total) = shared
+        .store
+        .read(move |tx| rows::list_telephony(tx, &account, &filter, keep, page))
+        .await?;
+    let items = items.into_iter().map(|c| c.refresh_expired(now)).collect();
+    let body = ListData::new(items, PaginationMeta::new(page, total)).encode();
+    Ok(http::json(StatusCode::OK, body))
+}
+
+/// The credential id of the path, or Telnyx's 404.
+fn credential_id(
+    params: &Result<RawPathParams, RawPathParamsRejection>,
+) -> Result<TelnyxId, Failure> {
+    path_id(params)
+        .and_then(|raw| GetTelephonyCredentialRequest::from_path_param(&raw).ok())
+        .map(|r| r.id)
+        .ok_or_else(|| ErrorResponse::not_found().into())
+}
+
+/// Loads a credential of the account with `expired` as of `now`.
+async fn load(
+    shared: &Shared,
+    account: credspec_core::id::UserId,
+    id: TelnyxId,
+    now: OffsetDateTime,
+) -> Result<TelephonyCredential, Failure> {
+    shared
+        .store
+        .read(move |tx| rows::get_telephony(tx, &account, id.as_str()))
+        .await?
+        .map(|c| c.refresh_expired(now))
+        .ok_or_else(|| ErrorResponse::not_found().into())
+}
+
+/// `GET /v2/telephony_credentials/{id}`.
+pub(super) async fn get(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    params: Result<RawPathParams, RawPathParamsRejection>,
+) -> Result<Response, Failure> {
+    let account = authenticate(&shared, &headers)?;
+    let id = credential_id(&params)?;
+    let credential = load(&shared, account, id, shared.clock.now()).await?;
+    Ok(http::json(StatusCode::OK, Data::new(credential).encode()))
+}
+
+/// `PATCH /v2/telephony_credentials/{id}`.
+pub(super) async fn update(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    params: Result<RawPathParams, RawPathParamsRejection>,
+    body: Body,
+) -> Result<Response, Failure> {
+    let account = authenticate(&shared, &headers)?;
+    let id = credential_id(&params)?;
+    let bytes = json_body(&headers, body).await?;
+    let request = UpdateTelephonyCredentialRequest::decode(&bytes)
+        .map_err(|e| ErrorResponse::from_decode_error(&e))?;
+    let values = request
+        .check()
+        .map_err(|violations| ErrorResponse::validation(&violations))?;
+    let now = shared.clock.now();
+    let outcome = shared
+        .store
+        .write(move |tx| {
+            let Some(credential) = rows::get_telephony(tx, &account, id.as_str())? else {
+                return Ok(Err(Refusal::NotFound));
+            };
+            let credential = credential.refresh_expired(now);
+            if check_telephony_operation(TelephonyOperation::Update, is_expired(&credential))
+                .is_err()
+            {
+                return Ok(Err(Refusal::Expired));
+            }
+            if let Some(tag) = &values.tag {
+                let on_tag = rows::count_on_tag(tx, &account, tag, Some(id.as_str()))?;
+                if let Err(v) = check_tag_capacity(tag, on_tag) {
+                    return Ok(Err(Refusal::Rule(v)));
+                }
+            }
+            let updated = credential.with_values(&values, now).touched(now);
+            rows::update_telephony(tx, &account, &updated, values.tag.as_ref())?;
+            Ok(Ok(updated))
+        })
+        .await?;
+    let updated = outcome?;
+    Ok(http::json(StatusCode::OK, Data::new(updated).encode()))
+}
+
+/// `DELETE /v2/telephony_credentials/{id}`: 200 with the deleted record.
+pub(super) async fn delete(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    params: Result<RawPathParams, RawPathParamsRejection>,
+) -> Result<Response, Failure> {
+    let account = authenticate(&shared, &headers)?;
+    let id = credential_id(&params)?;
+    let now = shared.clock.now();
+    let outcome = shared
+        .store
+        .write(move |tx| {
+            let Some(credential) = rows::get_telephony(tx, &account, id.as_str())? else {
+                return Ok(Err(Refusal::NotFound));
+            };
+            rows::delete_telephony(tx, &account, id.as_str())?;
+            Ok(Ok(credential.refresh_expired(now)))
+        })
+        .await?;
+    let deleted = outcome?;
+    Ok(http::json(StatusCode::OK, Data::new(deleted).encode()))
+}
+
+/// `POST /v2/telephony_credentials/{id}/token`: 201, `text/plain`, an HS512 JWT.
+pub(super) async fn token(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    params: Result<RawPathParams, RawPathParamsRejection>,
+) -> Result<Response, Failure> {
+    let account = authenticate(&shared, &headers)?;
+    let id = credential_id(&params)?;
+    let now = shared.clock.now();
+    let credential = load(&shared, account, id.clone(), now).await?;
+    check_telephony_operation(TelephonyOperation::Token, is_expired(&credential))
+        .map_err(|v| ErrorResponse::validation(&[v]))?;
+    let expiry = credential.expiry().and_then(Result::ok);
+    let (token_id, tel_token) = shared.random.with(|r| {
+        let mut material = [0u8; 96];
+        r.fill_bytes(&mut material);
+        (TelnyxId::generate(r), URL_SAFE.encode(material))
+    });
+    let claims = TokenClaims::new(&id, &token_id, Secret::new(tel_token), now, expiry.as_ref());
+    let token = AccessToken::issue(&claims, shared.token_key.expose());
+    Ok(http::with_body(
+        StatusCode::CREATED,
+        TOKEN_CONTENT_TYPE,
+        token.encode(),
+    ))
+}

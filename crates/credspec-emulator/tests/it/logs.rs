@@ -1,0 +1,140 @@
+//! Every log line of a full run of both Telnyx APIs (and of every other test of this
+//! binary), captured at TRACE: no secret appears.
+//!
+//! The capture is the global subscriber, installed before any emulator is built: a
+//! thread-local one would miss callsites that tests on other threads registered first.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde_json::json;
+
+use crate::{KEY_A, KEY_B, Req, harness};
+
+#[derive(Clone, Default)]
+pub(crate) struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+static CAPTURE: OnceLock<Capture> = OnceLock::new();
+
+/// Installs the capturing global subscriber (once per test binary).
+pub(crate) fn install() -> &'static Capture {
+    CAPTURE.get_or_init(|| {
+        let capture = Capture::default();
+        let writer = capture.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        capture
+    })
+}
+
+#[tokio::test]
+async fn logs_never_contain_secrets() {
+    let capture = install();
+
+    let h = harness();
+    let private_key = "-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAsNlRJVZn9ZvXcECQm65czsSECRET... -----END RSA PRIVATE KEY-----";
+    let sa_key = "SERVICE-ACCOUNT-SECRET-KEY...";
+    let mut secrets = vec![
+        KEY_A.to_owned(),
+        KEY_B.to_owned(),
+        String::from("WRONG_KEY_SECRET"),
+        String::from("MIIEpQIBAAKCAQEAsNlRJVZn9ZvXcECQm65czsSECRET"),
+        sa_key.to_owned(),
+    ];
+    let push = "/telnyx/v2/mobile_push_credentials";
+    let ios = json!({"type": "ios", "alias": "a", "private_key": private_key,
+        "certificate": "-----BEGIN CERTIFICATE----- MIIGVDCCBTKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END CERTIFICATE-----"});
+    let android = json!({"type": "android", "alias": "b",
+        "project_account_json_file": {"client_email": "x@y.z", "private_key": sa_key}});
+    let mut ids = Vec::new();
+    for body in [&ios, &android] {
+        let reply = Req::post(push)
+            .bearer(KEY_A)
+            .json(body)
+            .send(&h.router)
+            .await;
+        assert_eq!(reply.status, 200);
+        ids.push(reply.json()["data"]["id"].as_str().unwrap().to_owned());
+    }
+    // Refusals that carry secrets in the request.
+    Req::post(push)
+        .bearer(KEY_A)
+        .json(&ios)
+        .send(&h.router)
+        .await
+        .assert_telnyx(422, "10015");
+    Req::post(push)
+        .bearer(KEY_A)
+        .json(&json!({"type": "ios", "alias": "c", "certificate": "x", "private_key": private_key}))
+        .send(&h.router)
+        .await;
+    Req::get(push)
+        .bearer("WRONG_KEY_SECRET")
+        .send(&h.router)
+        .await
+        .assert_telnyx(401, "10009");
+    Req::get(push).bearer(KEY_A).send(&h.router).await;
+    for id in &ids {
+        Req::get(&format!("{push}/{id}"))
+            .bearer(KEY_A)
+            .send(&h.router)
+            .await;
+        Req::delete(&format!("{push}/{id}"))
+            .bearer(KEY_A)
+            .send(&h.router)
+            .await;
+    }
+
+    let tel = "/telnyx/v2/telephony_credentials";
+    let reply = Req::post(tel)
+        .bearer(KEY_B)
+        .json(&json!({"connection_id": "1"}))
+        .send(&h.router)
+        .await;
+    let data = reply.json()["data"].clone();
+    secrets.push(data["sip_password"].as_str().unwrap().to_owned());
+    let item = format!("{tel}/{}", data["id"].as_str().unwrap());
+    Req::get(tel).bearer(KEY_B).send(&h.router).await;
+    Req::get(&item).bearer(KEY_B).send(&h.router).await;
+    Req::patch(&item)
+        .bearer(KEY_B)
+        .json(&json!({"name": "n"}))
+        .send(&h.router)
+        .await;
+    let token = Req::post(&format!("{item}/token"))
+        .bearer(KEY_B)
+        .send(&h.router)
+        .await;
+    secrets.push(String::from_utf8(token.body).unwrap());
+    Req::delete(&item).bearer(KEY_B).send(&h.router).await;
+
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.matches("request").count() >= 15,
+        "the run was logged:\n{logs}"
+    );
+    assert!(logs.contains("status=201"));
+    for secret in &secrets {
+        assert!(
+            !logs.contains(secret.as_str()),
+            "{secret:?} in the logs:\n{logs}"
+        );
+    }
+    for word in ["BEGIN", "Bearer", "authorization"] {
+        assert!(!logs.contains(word), "{word} in the logs:\n{logs}");
+    }
+}

@@ -1,0 +1,191 @@
+//! Integration tests of the emulator, in process (tower `oneshot`) unless a module says
+//! otherwise. Responses are decoded with the codecs and compared field by field.
+// Helpers outside `#[test]` functions unwrap too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod basics;
+mod durability;
+mod logs;
+mod serve;
+mod telnyx_push;
+mod telnyx_telephony;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request};
+use credspec_core::random::SeededRandom;
+use credspec_core::time::OffsetDateTime;
+use credspec_core::timestamp::FixedClock;
+use credspec_emulator::{Database, Emulator, EmulatorBuilder, TelnyxApiKey};
+use credspec_telnyx::error::ErrorBody;
+use serde_json::Value;
+use time::macros::datetime;
+use tower::ServiceExt as _;
+
+/// Account A's Telnyx key.
+pub const KEY_A: &str = "KEY_ACCOUNT_A_0123456789";
+/// Account B's Telnyx key.
+pub const KEY_B: &str = "KEY_ACCOUNT_B_9876543210";
+/// The HS512 key tokens are signed with in tests.
+pub const TOKEN_KEY: &[u8] = b"emulator-test-signing-key";
+/// The fixed clock's start.
+pub const START: OffsetDateTime = datetime!(2026-01-01 0:00 UTC);
+
+/// An emulator with its clock.
+#[derive(Debug)]
+pub struct Harness {
+    pub router: Router,
+    pub clock: Arc<FixedClock>,
+}
+
+/// The builder every test starts from: fixed clock at [`START`], seeded randomness, keys A
+/// and B, a fixed token key.
+pub fn builder(clock: &Arc<FixedClock>, seed: u64) -> EmulatorBuilder {
+    logs::install();
+    Emulator::builder()
+        .clock(clock.clone())
+        .random(SeededRandom::new(seed))
+        .telnyx_key(TelnyxApiKey::new(KEY_A).unwrap())
+        .telnyx_key(TelnyxApiKey::new(KEY_B).unwrap())
+        .token_signing_key(TOKEN_KEY)
+}
+
+/// A fresh in-memory emulator.
+pub fn harness() -> Harness {
+    harness_on(Database::memory(), 1)
+}
+
+/// An emulator on `database`.
+pub fn harness_on(database: Database, seed: u64) -> Harness {
+    let clock = Arc::new(FixedClock::new(START));
+    let emulator = builder(&clock, seed).database(database).build().unwrap();
+    Harness {
+        router: emulator.router(),
+        clock,
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// The body as a Telnyx error.
+    pub fn telnyx_error(&self) -> ErrorBody {
+        ErrorBody::decode(&self.body).unwrap()
+    }
+
+    /// Asserts a standard Telnyx error of `status` and `code`; returns the first entry's
+    /// title, detail and source as JSON.
+    pub fn assert_telnyx(&self, status: u16, code: &str) -> Value {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert_eq!(self.content_type(), "application/json");
+        let body = self.telnyx_error();
+        assert_eq!(body.code(), Some(code), "{body:?}");
+        let e = &body.errors()[0];
+        assert_eq!(
+            e.meta.as_ref().and_then(|m| m.url.as_deref()),
+            Some(format!("https://developers.telnyx.com/docs/overview/errors/{code}").as_str())
+        );
+        serde_json::json!({"title": e.title, "detail": e.detail, "source": e.source})
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// A request under construction.
+#[derive(Debug)]
+pub struct Req {
+    builder: axum::http::request::Builder,
+    body: Body,
+}
+
+impl Req {
+    pub fn new(method: Method, path: &str) -> Self {
+        Self {
+            builder: Request::builder().method(method).uri(path),
+            body: Body::empty(),
+        }
+    }
+
+    pub fn get(path: &str) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    pub fn post(path: &str) -> Self {
+        Self::new(Method::POST, path)
+    }
+
+    pub fn patch(path: &str) -> Self {
+        Self::new(Method::PATCH, path)
+    }
+
+    pub fn delete(path: &str) -> Self {
+        Self::new(Method::DELETE, path)
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.builder = self.builder.header(name, value);
+        self
+    }
+
+    pub fn bearer(self, key: &str) -> Self {
+        self.header("authorization", &format!("Bearer {key}"))
+    }
+
+    pub fn json(self, value: &Value) -> Self {
+        self.raw("application/json", serde_json::to_vec(value).unwrap())
+    }
+
+    pub fn raw(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        self.builder = self.builder.header("content-type", content_type);
+        self.body = Body::from(body.into());
+        self
+    }
+
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = Body::from(body.into());
+        self
+    }
+
+    pub async fn send(self, router: &Router) -> Reply {
+        let response = router
+            .clone()
+            .oneshot(self.builder.body(self.body).unwrap())
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+}
