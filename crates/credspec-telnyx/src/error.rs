@@ -90,6 +90,14 @@ pub(crate) fn body_text(bytes: &[u8]) -> Result<&str, DecodeError> {
 /// Decodes a JSON body into `T`, naming the offending field by JSON pointer.
 pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let text = body_text(bytes)?;
+    // Every Telnyx body is a JSON object; serde would otherwise read a struct from an array
+    // (`["1234"]` as a create request).
+    if !text.trim_start().starts_with('{') && !text.trim().is_empty() {
+        return Err(DecodeError::Json {
+            path: String::new(),
+            message: String::from("expected a JSON object"),
+        });
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
     de.end().map_err(|e| DecodeError::Json {

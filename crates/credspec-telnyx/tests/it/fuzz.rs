@@ -99,3 +99,13 @@ fn deep_and_huge_inputs_are_errors() {
     let huge = "a".repeat(credspec_telnyx::error::MAX_BODY_BYTES + 1);
     assert!(ListPushCredentialsQuery::decode(&huge).is_err());
 }
+
+#[test]
+fn a_json_array_is_not_a_request() {
+    use credspec_telnyx::telephony_credentials::CreateTelephonyCredentialRequest;
+    // serde reads a struct from a sequence; Telnyx bodies are objects only.
+    let err = CreateTelephonyCredentialRequest::decode(br#"["1234567890"]"#).unwrap_err();
+    assert_eq!(err.to_string(), "(body): expected a JSON object");
+    assert!(CreatePushCredentialRequest::decode(br#"["ios", "alias"]"#).is_err());
+    assert!(CreateTelephonyCredentialRequest::decode(br#" {"connection_id":"1"}"#).is_ok());
+}
