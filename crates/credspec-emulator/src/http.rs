@@ -78,15 +78,6 @@ pub(crate) fn json(status: StatusCode, body: Vec<u8>) -> Response {
     with_body(status, "application/json", body)
 }
 
-/// Each vendor host and the base path its API is served at.
-pub const VENDOR_HOSTS: &[(&str, &str)] = &[
-    ("notify.twilio.com", "/twilio/notify"),
-    ("chat.twilio.com", "/twilio/chat"),
-    ("ip-messaging.twilio.com", "/twilio/ip-messaging"),
-    ("comms.twilio.com", "/twilio/comms"),
-    ("api.telnyx.com", "/telnyx"),
-];
-
 /// The host a request names (`Host` header, or the URI's authority), without the port.
 fn request_host(headers: &HeaderMap, uri: &Uri) -> Option<String> {
     let host = headers
@@ -107,10 +98,10 @@ fn request_host(headers: &HeaderMap, uri: &Uri) -> Option<String> {
 /// The base path of the API whose vendor host the request names.
 pub(crate) fn vendor_base(headers: &HeaderMap, uri: &Uri) -> Option<&'static str> {
     let host = request_host(headers, uri)?;
-    VENDOR_HOSTS
+    crate::APIS
         .iter()
-        .find(|(h, _)| *h == host)
-        .map(|(_, base)| *base)
+        .find(|api| api.vendor_host == host)
+        .map(|api| api.base_path)
 }
 
 /// Middleware: a request addressed to a vendor host (`Host: api.telnyx.com`) is served by

@@ -82,7 +82,7 @@ mod system;
 mod telnyx;
 
 pub use accounts::{AccountError, TelnyxApiKey, TwilioAccount, TwilioApiKey};
-pub use http::{MAX_BODY_BYTES, VENDOR_HOSTS};
+pub use http::MAX_BODY_BYTES;
 pub use store::{Database, StoreError};
 pub use system::{OsRandom, SystemClock};
 
@@ -363,6 +363,11 @@ impl Emulator {
     }
 
     /// Every route of every API, with vendor-host routing and the request log.
+    ///
+    /// Each API is a router nested at its base path ([`APIS`]) with its own fallback, so
+    /// unknown routes answer in that vendor's format; the Twilio APIs plug in here as
+    /// `/twilio/notify`, `/twilio/chat` and `/twilio/ip-messaging` (one router, one store)
+    /// and `/twilio/comms` once `credspec-twilio` exists.
     pub fn router(&self) -> Router {
         let apis = Router::new()
             .route("/healthz", get(healthz))

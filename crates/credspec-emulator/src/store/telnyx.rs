@@ -15,11 +15,21 @@ use super::StoreError;
 const PUSH: &str = "telnyx_push_credentials";
 const TELEPHONY: &str = "telnyx_telephony_credentials";
 
+/// What is wrong with stored JSON, without the value (serde's messages may quote a secret).
+fn describe(e: &serde_json::Error) -> String {
+    format!(
+        "{:?} error at line {} column {}",
+        e.classify(),
+        e.line(),
+        e.column()
+    )
+}
+
 fn decode<T: DeserializeOwned>(table: &'static str, id: &str, json: &str) -> Result<T, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
         table,
         id: id.to_owned(),
-        message: e.to_string(),
+        message: describe(&e),
     })
 }
 
@@ -31,7 +41,7 @@ fn encode<T: serde::Serialize>(
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
         table,
         id: id.to_owned(),
-        message: e.to_string(),
+        message: describe(&e),
     })
 }
 

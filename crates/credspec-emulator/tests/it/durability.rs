@@ -179,3 +179,26 @@ async fn concurrent_creates_of_one_alias_make_one_credential() {
         "{statuses:?}"
     );
 }
+
+/// A row edited behind the emulator's back is a server fault: 500 in Telnyx's format, with
+/// nothing of the row in the answer.
+#[tokio::test]
+async fn a_corrupt_row_is_a_500_in_the_vendors_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corrupt.db");
+    let h = harness_on(Database::file(&path), 1);
+    let reply = telnyx_telephony::create(&h.router, KEY_A, &json!({"connection_id": "1"})).await;
+    let id = reply.json()["data"]["id"].as_str().unwrap().to_owned();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE telnyx_telephony_credentials SET resource = '{\"name\": 5, \"secret\": \"s3cr3t\"}'",
+        [],
+    )
+    .unwrap();
+    let reply = Req::get(&format!("/telnyx/v2/telephony_credentials/{id}"))
+        .bearer(KEY_A)
+        .send(&h.router)
+        .await;
+    reply.assert_telnyx(500, "10007");
+    assert!(!String::from_utf8_lossy(&reply.body).contains("s3cr3t"));
+}
