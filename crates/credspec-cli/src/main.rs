@@ -5,6 +5,7 @@
 //! ```text
 //! credspec conform [--target API=URL]... [--filter TEXT] [--jobs N]
 //!                  [--report junit=FILE] [--report json=FILE] [--specs DIR]
+//! credspec serve   [--addr ADDR] [--db FILE] [account options]
 //! credspec validate --api API --operation OP [--status CODE] FILE
 //! ```
 //!
@@ -31,6 +32,8 @@ struct Cli {
 enum Command {
     /// Run the conformance suite (against the embedded emulator unless --target is given).
     Conform(conform::Args),
+    /// Serve the reference emulator (as the credspec-emulator binary does).
+    Serve(credspec_emulator::cli::Args),
     /// Check one request or response body offline against schema and rules.
     Validate(validate::Args),
 }
@@ -46,6 +49,7 @@ pub(crate) enum Exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Serve(args) => return credspec_emulator::cli::main(args),
         Command::Conform(args) => conform::run(args),
         Command::Validate(args) => validate::run(&args),
     };

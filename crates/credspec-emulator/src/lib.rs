@@ -75,6 +75,7 @@ use credspec_core::secret::Secret;
 use credspec_core::timestamp::Clock;
 
 pub mod accounts;
+pub mod cli;
 pub mod ephemeral;
 mod http;
 mod store;
