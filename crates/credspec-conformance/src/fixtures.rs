@@ -17,7 +17,7 @@ const APNS_DEVELOPMENT: &[u64] = &[1, 2, 840, 113_635, 100, 6, 3, 1];
 const APNS_PRODUCTION: &[u64] = &[1, 2, 840, 113_635, 100, 6, 3, 2];
 
 /// Every fixture name a case may use.
-pub const NAMES: [&str; 16] = [
+pub const NAMES: [&str; 15] = [
     "apns-dev-cert",
     "apns-dev-key",
     "apns-prod-cert",
@@ -33,7 +33,6 @@ pub const NAMES: [&str; 16] = [
     "fcm-server-key",
     "gcm-api-key",
     "not-pem",
-    "large-text",
 ];
 
 /// Why fixtures could not be made.
@@ -134,7 +133,6 @@ impl Fixtures {
             format!("AIza{}", "SyCredspecConformance0123456789_-ab"),
         );
         values.insert("not-pem", String::from("this is not PEM material"));
-        values.insert("large-text", "x".repeat(1024 * 1024 + 1));
         Ok(Self { values })
     }
 

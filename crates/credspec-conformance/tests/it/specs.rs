@@ -471,3 +471,30 @@ fn scenarios_clean_up_after_themselves() {
         }
     }
 }
+
+#[test]
+fn every_fixture_a_case_uses_exists_and_is_documented() {
+    let readme = std::fs::read_to_string(SpecSet::default_root().join("README.md")).unwrap();
+    for name in credspec_conformance::fixtures::NAMES {
+        assert!(
+            readme
+                .lines()
+                .any(|l| l.starts_with('|') && l.contains(&format!("`{name}`"))),
+            "fixture {name} is not in the README's fixture table"
+        );
+    }
+    let mut used = BTreeSet::new();
+    for case in SPECS.cases() {
+        let text = std::fs::read_to_string(SpecSet::default_root().join(&case.file)).unwrap();
+        for part in text.split("{{fixture:").skip(1) {
+            let name = part.split("}}").next().unwrap_or_default().to_owned();
+            assert!(
+                credspec_conformance::fixtures::NAMES.contains(&name.as_str()),
+                "{}: unknown fixture {name}",
+                case.id
+            );
+            used.insert(name);
+        }
+    }
+    assert!(used.len() >= 10, "fixtures used: {used:?}");
+}
