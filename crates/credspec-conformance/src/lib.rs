@@ -11,6 +11,8 @@
 //! - [`domain`]: the domain rules a response must satisfy beyond its schema.
 //! - [`normalize`]: redacted, sorted responses for snapshots.
 //! - [`report`]: summary table, JUnit XML, JSON.
+//! - [`harness`]: the suite as `cargo test`, one named test per case, for this workspace
+//!   and for downstream crates testing their own implementation.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -30,6 +32,7 @@ pub mod check;
 pub mod domain;
 pub mod exchange;
 pub mod fixtures;
+pub mod harness;
 pub mod known;
 pub mod normalize;
 pub mod report;

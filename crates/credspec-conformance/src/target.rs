@@ -151,6 +151,13 @@ impl Target {
         Ok(target)
     }
 
+    /// Takes the credentials of both vendors from variables (see
+    /// [`Target::credentials_from_vars`]), keeping the base URLs.
+    pub fn with_credentials_from_vars(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        (self.twilio, self.telnyx) = Self::credentials_from_vars(lookup);
+        self
+    }
+
     /// Reads the credentials of both vendors (`CREDSPEC_TWILIO_*`, `CREDSPEC_TELNYX_*`)
     /// through `lookup`.
     pub fn credentials_from_vars(
