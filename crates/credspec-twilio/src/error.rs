@@ -110,6 +110,12 @@ pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Decode
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let (path, message) = path_parts(&e);
+        // Syntax errors and truncation are about the body, not a member.
+        let path = if e.inner().is_syntax() || e.inner().is_eof() {
+            String::new()
+        } else {
+            path
+        };
         DecodeError::Json { path, message }
     })?;
     de.end().map_err(|e| DecodeError::Json {

@@ -14,6 +14,9 @@
 //! - [`classic`]: Notify v1 / Chat v2 create, fetch, list, update, delete; the
 //!   [`CredentialResource`](classic::CredentialResource) and the list envelope; the
 //!   [`ClassicApi`](classic::ClassicApi) (base URL + version) that builds their URLs.
+//! - [`comms`]: Comms v1 create, fetch, list, update (PATCH), delete; the
+//!   [`PushNotificationCredential`](comms::PushNotificationCredential), the `202`
+//!   [`AcceptedResponse`](comms::AcceptedResponse) and the list envelope.
 //! - [`error`]: [`DecodeError`](error::DecodeError), the classic
 //!   [`ErrorBody`](error::ErrorBody) and the Comms
 //!   [`CommsErrorBody`](error::CommsErrorBody), with the codes credspec uses.
@@ -48,5 +51,6 @@
 #![deny(missing_docs)]
 
 pub mod classic;
+pub mod comms;
 pub mod error;
 mod form;

@@ -5,7 +5,14 @@ use credspec_twilio::classic::{
     CreateCredentialRequest, CredentialResource, FetchCredentialRequest, ListCredentialQuery,
     ListCredentialResponse, UpdateCredentialRequest,
 };
-use credspec_twilio::error::{DecodeError, ErrorBody, MAX_BODY_BYTES};
+use credspec_twilio::comms::{
+    AcceptedResponse, CreatePushCredentialRequest, FetchPushCredentialRequest,
+    ListPushCredentialsQuery, ListPushCredentialsResponse, PushNotificationCredential,
+    UpdatePushCredentialRequest,
+};
+use credspec_twilio::error::{
+    CommsErrorBody, CommsErrorResponse, DecodeError, ErrorBody, MAX_BODY_BYTES,
+};
 use proptest::prelude::*;
 
 fn every_decoder(bytes: &[u8]) {
@@ -21,6 +28,24 @@ fn every_decoder(bytes: &[u8]) {
         let _ = r.sandbox_flag();
     }
     let _ = ListCredentialResponse::decode(bytes);
+    if let Ok(r) = CreatePushCredentialRequest::decode(bytes) {
+        let _ = r.to_params();
+        let _ = r.credential_type();
+    }
+    if let Ok(r) = UpdatePushCredentialRequest::decode(bytes) {
+        let _ = r.to_params();
+    }
+    let _ = PushNotificationCredential::decode(bytes);
+    let _ = ListPushCredentialsResponse::decode(bytes);
+    let _ = AcceptedResponse::decode(bytes);
+    match CommsErrorBody::decode(bytes) {
+        Ok(body) => {
+            let _ = body.encode();
+        }
+        Err(e) => {
+            let _ = CommsErrorResponse::from_decode_error(&e).body.encode();
+        }
+    }
     match ErrorBody::decode(bytes) {
         Ok(body) => {
             let _ = body.encode();
@@ -36,6 +61,10 @@ fn every_text_decoder(text: &str) {
         let _ = q.to_page_request();
     }
     let _ = FetchCredentialRequest::from_path_param(text);
+    let _ = FetchPushCredentialRequest::from_path_param(text);
+    if let Ok(q) = ListPushCredentialsQuery::decode(text) {
+        let _ = q.to_page_size();
+    }
 }
 
 proptest! {
@@ -97,4 +126,32 @@ fn malformed_forms_and_json_name_the_field() {
     }
     let err = CredentialResource::decode(br#"{"sid": "CR"#).unwrap_err();
     assert!(matches!(err, DecodeError::Json { .. }), "{err}");
+}
+
+#[test]
+fn malformed_comms_bodies_map_to_20001_or_21243_naming_the_member() {
+    for (body, code, context) in [
+        (&b"{\"appName\": \"a\""[..], 20001, "null"),
+        (b"credentialType=FCM&appName=credspec_neg", 20001, "null"),
+        (b"[1, 2]", 20001, "null"),
+        (b"\xff", 20001, "null"),
+        (br#"{"isDefault": "true"}"#, 21243, "$.isDefault"),
+        (
+            br#"{"content": {"privateKey": 1}}"#,
+            21243,
+            "$.content.privateKey",
+        ),
+    ] {
+        let err = CreatePushCredentialRequest::decode(body).unwrap_err();
+        let response = CommsErrorResponse::from_decode_error(&err);
+        assert_eq!(response.status, 400);
+        assert_eq!(response.body.errors[0].code, code, "{err}");
+        assert_eq!(
+            response.body.errors[0].context.as_deref(),
+            Some(context),
+            "{err}"
+        );
+    }
+    let err = UpdatePushCredentialRequest::decode(br#"{"tags": []}"#).unwrap_err();
+    assert_eq!(err.field(), Some("/tags"));
 }

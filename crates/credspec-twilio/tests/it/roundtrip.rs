@@ -5,7 +5,11 @@ use credspec_twilio::classic::{
     CreateCredentialRequest, CredentialResource, ListCredentialQuery, ListCredentialResponse,
     UpdateCredentialRequest,
 };
-use credspec_twilio::error::ErrorBody;
+use credspec_twilio::comms::{
+    AcceptedResponse, CreatePushCredentialRequest, ListPushCredentialsQuery,
+    ListPushCredentialsResponse, PushNotificationCredential, UpdatePushCredentialRequest,
+};
+use credspec_twilio::error::{CommsErrorBody, ErrorBody};
 use proptest::prelude::*;
 
 use crate::strategies::*;
@@ -43,5 +47,40 @@ proptest! {
     #[test]
     fn classic_errors(body in classic_error()) {
         prop_assert_eq!(ErrorBody::decode(&body.encode()).unwrap(), body);
+    }
+
+    #[test]
+    fn comms_create_requests(request in comms_create()) {
+        prop_assert_eq!(CreatePushCredentialRequest::decode(&request.encode()).unwrap(), request);
+    }
+
+    #[test]
+    fn comms_update_requests(request in comms_update()) {
+        prop_assert_eq!(UpdatePushCredentialRequest::decode(&request.encode()).unwrap(), request);
+    }
+
+    #[test]
+    fn comms_queries(query in comms_query()) {
+        prop_assert_eq!(ListPushCredentialsQuery::decode(&query.encode()).unwrap(), query);
+    }
+
+    #[test]
+    fn comms_credentials(credential in comms_credential()) {
+        prop_assert_eq!(PushNotificationCredential::decode(&credential.encode()).unwrap(), credential);
+    }
+
+    #[test]
+    fn comms_lists(list in comms_list()) {
+        prop_assert_eq!(ListPushCredentialsResponse::decode(&list.encode()).unwrap(), list);
+    }
+
+    #[test]
+    fn comms_accepted_bodies(body in comms_accepted()) {
+        prop_assert_eq!(AcceptedResponse::decode(&body.encode()).unwrap(), body);
+    }
+
+    #[test]
+    fn comms_errors(body in comms_error()) {
+        prop_assert_eq!(CommsErrorBody::decode(&body.encode()).unwrap(), body);
     }
 }
