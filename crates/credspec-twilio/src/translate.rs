@@ -13,6 +13,24 @@
 //! The label becomes `FriendlyName` (optional) or `appName` (required: Comms refuses a
 //! credential without one, [`TranslateError::MissingAppName`]). Real material is re-encoded
 //! (`Certificate::to_pem`, `PrivateKey::to_pem`); placeholders keep their text.
+//!
+//! One APNs certificate into every vendor's create request (the README shows these lines):
+//!
+//! ```
+//! use credspec_core::material::{Certificate, MaterialPolicy::AllowPlaceholders as P, PrivateKey};
+//! use credspec_core::model::{ApnsCredential, ApnsTarget, PushCredential, PushMaterial};
+//! let cert = Certificate::parse("-----BEGIN CERTIFICATE----- MIIGVDCC... -----END CERTIFICATE-----", P)?;
+//! let key = PrivateKey::parse("-----BEGIN RSA PRIVATE KEY----- MIIEpQIB... -----END RSA PRIVATE KEY-----", P)?;
+//! let apns = ApnsCredential::new(cert, key, Some(ApnsTarget::Sandbox));
+//! let cred = PushCredential::new(Some("my_app".into()), PushMaterial::Apns(apns));
+//! let telnyx = credspec_telnyx::translate::push_create_request(&cred)?.encode(); // type ios
+//! let twilio = credspec_twilio::translate::classic_create_request(&cred)?.encode(); // Notify, Chat: apn, Sandbox=true
+//! let comms = credspec_twilio::translate::comms_create_request(&cred)?.encode(); // APN_SANDBOX, appName my_app
+//! # assert!(String::from_utf8(telnyx)?.contains(r#""type":"ios""#));
+//! # assert!(String::from_utf8(twilio)?.contains("Sandbox=true"));
+//! # assert!(String::from_utf8(comms)?.contains("APN_SANDBOX"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use base64::Engine as _;
 use credspec_core::material::{Certificate, Material, PrivateKey, ServiceAccount};
