@@ -7,6 +7,7 @@
 //!                  [--report junit=FILE] [--report json=FILE] [--specs DIR]
 //! credspec serve   [--addr ADDR] [--db FILE] [account options]
 //! credspec validate --api API --operation OP [--status CODE] FILE
+//! credspec convert --from API --to API FILE
 //! ```
 //!
 //! Exit status: 0 when everything passed, 1 when a case failed or a body is invalid, 2 for a
@@ -14,6 +15,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)] // The binary is where output goes.
 
 mod conform;
+mod convert;
 mod validate;
 
 use std::process::ExitCode;
@@ -36,6 +38,8 @@ enum Command {
     Serve(credspec_emulator::cli::Args),
     /// Check one request or response body offline against schema and rules.
     Validate(validate::Args),
+    /// Translate a push credential from one API's create request into another's.
+    Convert(convert::Args),
 }
 
 /// How a command ended.
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => return credspec_emulator::cli::main(args),
         Command::Conform(args) => conform::run(args),
         Command::Validate(args) => validate::run(&args),
+        Command::Convert(args) => convert::run(&args),
     };
     match outcome {
         Ok(Exit::Ok) => ExitCode::SUCCESS,

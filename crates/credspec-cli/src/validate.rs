@@ -37,7 +37,7 @@ pub(crate) struct Args {
     file: PathBuf,
 }
 
-fn read(path: &PathBuf) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+pub(crate) fn read(path: &PathBuf) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
@@ -98,6 +98,20 @@ fn rule_violations(
             let request =
                 UpdateTelephonyCredentialRequest::decode(bytes).map_err(|e| e.to_string())?;
             request.check().err().unwrap_or_default()
+        }
+        (ApiId::TwilioNotifyV1 | ApiId::TwilioChatV2, "CreateCredential") => {
+            let request = credspec_twilio::classic::CreateCredentialRequest::decode(bytes)
+                .map_err(|e| e.to_string())?;
+            rules::check_classic_create(&request.to_params(), &ctx)
+                .err()
+                .unwrap_or_default()
+        }
+        (ApiId::TwilioCommsV1, "CreatePushCredential") => {
+            let request = credspec_twilio::comms::CreatePushCredentialRequest::decode(bytes)
+                .map_err(|e| e.to_string())?;
+            rules::check_comms_create(&request.to_params(), &ctx)
+                .err()
+                .unwrap_or_default()
         }
         _ => Vec::new(),
     })

@@ -1,0 +1,141 @@
+//! `credspec convert`: a push credential translated from one API's create request into
+//! another's. The source request is decoded with its vendor's codec and validated with
+//! credspec-core (which yields the vendor-neutral credential); the target codec translates
+//! and encodes it.
+
+use std::path::PathBuf;
+
+use credspec_conformance::spec::ApiId;
+use credspec_conformance::target::parse_api;
+use credspec_core::material::MaterialPolicy;
+use credspec_core::model::PushCredential;
+use credspec_core::rules::{self, MaterialContext, Violation};
+
+use crate::Exit;
+
+/// Options of `credspec convert`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The API of the input request: notify-v1, chat-v2, comms-v1 or mobile-push-credentials.
+    #[arg(long)]
+    from: String,
+    /// The API to write a create request for.
+    #[arg(long)]
+    to: String,
+    /// Refuse documentation placeholders as credential material.
+    #[arg(long)]
+    strict_material: bool,
+    /// The create request body (`-` for standard input): a form for notify-v1 and chat-v2,
+    /// JSON otherwise.
+    file: PathBuf,
+}
+
+/// Why a conversion failed.
+enum Problem {
+    /// The input is not a valid create request.
+    Invalid(Vec<String>),
+    /// The target API cannot hold the credential, or the APIs are not push APIs.
+    Refused(String),
+}
+
+fn violations(list: Vec<Violation>) -> Problem {
+    Problem::Invalid(
+        list.into_iter()
+            .map(|v| format!("rule {} at {}: {}", v.rule.as_str(), v.path, v.message))
+            .collect(),
+    )
+}
+
+/// The vendor-neutral credential of a create request.
+fn credential_of(
+    api: ApiId,
+    bytes: &[u8],
+    ctx: &MaterialContext,
+) -> Result<PushCredential, Problem> {
+    let decode = |e: &dyn std::fmt::Display| Problem::Invalid(vec![format!("decode: {e}")]);
+    match api {
+        ApiId::TwilioNotifyV1 | ApiId::TwilioChatV2 => {
+            let request = credspec_twilio::classic::CreateCredentialRequest::decode(bytes)
+                .map_err(|e| decode(&e))?;
+            rules::check_classic_create(&request.to_params(), ctx)
+                .map(|c| c.credential)
+                .map_err(violations)
+        }
+        ApiId::TwilioCommsV1 => {
+            let request = credspec_twilio::comms::CreatePushCredentialRequest::decode(bytes)
+                .map_err(|e| decode(&e))?;
+            rules::check_comms_create(&request.to_params(), ctx)
+                .map(|c| c.credential)
+                .map_err(violations)
+        }
+        ApiId::TelnyxMobilePush => {
+            let request =
+                credspec_telnyx::mobile_push_credentials::CreatePushCredentialRequest::decode(
+                    bytes,
+                )
+                .map_err(|e| decode(&e))?;
+            rules::check_push_create(&request.to_params(), ctx)
+                .map(|c| c.credential)
+                .map_err(violations)
+        }
+        other => Err(Problem::Refused(format!(
+            "{other} holds SIP credentials, not push credentials"
+        ))),
+    }
+}
+
+/// The target API's create request body and its content type.
+fn request_for(
+    api: ApiId,
+    credential: &PushCredential,
+) -> Result<(Vec<u8>, &'static str), Problem> {
+    let refused = |e: &dyn std::fmt::Display| Problem::Refused(e.to_string());
+    match api {
+        ApiId::TwilioNotifyV1 | ApiId::TwilioChatV2 => {
+            credspec_twilio::translate::classic_create_request(credential)
+                .map(|r| (r.encode(), "application/x-www-form-urlencoded"))
+                .map_err(|e| refused(&e))
+        }
+        ApiId::TwilioCommsV1 => credspec_twilio::translate::comms_create_request(credential)
+            .map(|r| (r.encode(), "application/json"))
+            .map_err(|e| refused(&e)),
+        ApiId::TelnyxMobilePush => credspec_telnyx::translate::push_create_request(credential)
+            .map(|r| (r.encode(), "application/json"))
+            .map_err(|e| refused(&e)),
+        other => Err(Problem::Refused(format!(
+            "{other} holds SIP credentials, not push credentials"
+        ))),
+    }
+}
+
+pub(crate) fn run(args: &Args) -> Result<Exit, Box<dyn std::error::Error>> {
+    let from = parse_api(&args.from)?;
+    let to = parse_api(&args.to)?;
+    let bytes = crate::validate::read(&args.file)?;
+    let policy = if args.strict_material {
+        MaterialPolicy::RequireReal
+    } else {
+        MaterialPolicy::AllowPlaceholders
+    };
+    let now = credspec_core::timestamp::Clock::now(&credspec_emulator::SystemClock::new());
+    let ctx = MaterialContext::new(policy, now);
+    let outcome = credential_of(from, &bytes, &ctx).and_then(|c| request_for(to, &c));
+    match outcome {
+        Ok((body, content_type)) => {
+            eprintln!("credspec: {to} create request ({content_type}):");
+            println!("{}", String::from_utf8_lossy(&body));
+            Ok(Exit::Ok)
+        }
+        Err(Problem::Invalid(list)) => {
+            eprintln!("credspec: the {from} request is not valid:");
+            for line in list {
+                println!("{line}");
+            }
+            Ok(Exit::Failed)
+        }
+        Err(Problem::Refused(why)) => {
+            println!("{to} cannot hold this credential: {why}");
+            Ok(Exit::Failed)
+        }
+    }
+}

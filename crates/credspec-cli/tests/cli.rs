@@ -1,0 +1,163 @@
+//! The `credspec` binary end to end: exit codes and output of each subcommand.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+fn credspec(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credspec"))
+        .args(args)
+        .env_remove("CREDSPEC_TARGET_TWILIO_NOTIFY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+const IOS: &str = r#"{"type":"ios","alias":"LucyIosCredential","certificate":"-----BEGIN CERTIFICATE----- MIIGVDCCBTKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END CERTIFICATE-----","private_key":"-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END RSA PRIVATE KEY-----"}"#;
+
+#[test]
+fn convert_translates_or_says_why_not() {
+    let out = credspec(
+        &[
+            "convert",
+            "--from",
+            "mobile-push-credentials",
+            "--to",
+            "notify-v1",
+            "-",
+        ],
+        IOS,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let body = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        body.starts_with("Type=apn&FriendlyName=LucyIosCredential&Certificate="),
+        "{body}"
+    );
+    let out = credspec(
+        &[
+            "convert",
+            "--from",
+            "mobile-push-credentials",
+            "--to",
+            "comms-v1",
+            "-",
+        ],
+        IOS,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains(r#""credentialType":"APN""#)
+    );
+    let gcm = "Type=gcm&ApiKey=AIzaSyCredspecConformance0123456789_-ab&FriendlyName=x";
+    let out = credspec(
+        &[
+            "convert",
+            "--from",
+            "notify-v1",
+            "--to",
+            "mobile-push-credentials",
+            "-",
+        ],
+        gcm,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("GCM API keys cannot be stored at Telnyx")
+    );
+    let out = credspec(
+        &["convert", "--from", "notify-v1", "--to", "comms-v1", "-"],
+        "Type=apn",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("twilio.classic.apn-required-fields")
+    );
+    let out = credspec(&["convert", "--from", "nope", "--to", "comms-v1", "-"], "");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn validate_lists_schema_and_rule_violations() {
+    let args = [
+        "validate",
+        "--api",
+        "mobile-push-credentials",
+        "--operation",
+        "CreatePushCredential",
+        "-",
+    ];
+    let out = credspec(&args, IOS);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = credspec(&args, r#"{"type":"ios"}"#);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("schema") && text.contains("rule telnyx.push.ios-required-fields at /alias"),
+        "{text}"
+    );
+    let out = credspec(
+        &[
+            "validate",
+            "--api",
+            "notify-v1",
+            "--operation",
+            "NoSuchOp",
+            "-",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn conform_runs_against_the_embedded_emulator_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let report = format!("junit={}", junit.display());
+    let out = credspec(
+        &[
+            "conform",
+            "--filter",
+            "mobile-push-credentials.create",
+            "--report",
+            &report,
+        ],
+        "",
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("telnyx/mobile-push-credentials"),
+        "{stdout}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("<testcase") && xml.contains("mobile-push-credentials.create."));
+    let out = credspec(&["conform", "--report", "yaml=x"], "");
+    assert_eq!(out.status.code(), Some(2));
+}
