@@ -1,0 +1,595 @@
+//! Proof that each check can fail (issue 6, section 6).
+//!
+//! Each test starts the emulator twice on 127.0.0.1:0: once as it is, once behind a
+//! deliberately faulty layer (an axum middleware around `Emulator::router()`). It runs the
+//! same real cases of `specs/` against both, and asserts that every case passes against the
+//! correct emulator (so no test can pass vacuously) and that, against the faulty one, each
+//! case fails with exactly the check kinds that name the defect.
+//!
+//! Only the Telnyx APIs are served today, so every case here is a Telnyx case.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::Response;
+use base64::Engine as _;
+use credspec_conformance::check::CheckKind;
+use credspec_conformance::known::KnownFailures;
+use credspec_conformance::runner::{CaseReport, CaseStatus, Runner};
+use credspec_conformance::spec::SpecSet;
+use credspec_conformance::target::Target;
+use credspec_core::secret::Secret;
+use credspec_emulator::{APIS, Database, Emulator, SystemClock, TelnyxApiKey};
+use serde_json::{Value, json};
+use tower::ServiceExt as _;
+
+use CheckKind::{
+    Body as BodyCheck, Capture, Cleanup, Domain, Error, Headers, Schema, Status, Transport,
+};
+
+const KEY: &str = "KEYFAULTS0000000000000000000000001";
+const OTHER_KEY: &str = "KEYFAULTS0000000000000000000000002";
+
+/// What the faulty layer saw of a request.
+#[derive(Debug)]
+struct Seen {
+    method: String,
+    path: String,
+    authorization: Option<String>,
+}
+
+/// A response as the faulty layer may rewrite it: the body is parsed when it is JSON.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    content_type: String,
+    json: Option<Value>,
+    raw: Vec<u8>,
+}
+
+type Rewrite = Box<dyn Fn(&Seen, &mut Answer) + Send + Sync>;
+
+/// One deliberate defect.
+#[derive(Default)]
+struct Fault {
+    /// Requests without an `Authorization` header get this one.
+    authorize: Option<String>,
+    /// A 422 refusing a member as taken is answered by the success of the same request with
+    /// that member made unique (and restored in the answer): the limit is not enforced.
+    bypass_limit: bool,
+    /// Rewrites every response.
+    rewrite: Option<Rewrite>,
+}
+
+impl Fault {
+    fn rewrite(f: impl Fn(&Seen, &mut Answer) + Send + Sync + 'static) -> Self {
+        Self {
+            rewrite: Some(Box::new(f)),
+            ..Self::default()
+        }
+    }
+
+    /// Rewrites each Telnyx resource (`data` object or each `data` element) of a JSON body.
+    fn each_resource(
+        f: impl Fn(&Seen, &mut serde_json::Map<String, Value>) + Send + Sync + 'static,
+    ) -> Self {
+        Self::rewrite(move |seen, answer| {
+            let Some(data) = answer.json.as_mut().and_then(|b| b.get_mut("data")) else {
+                return;
+            };
+            match data {
+                Value::Object(r) => f(seen, r),
+                Value::Array(items) => {
+                    for item in items {
+                        if let Value::Object(r) = item {
+                            f(seen, r);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        })
+    }
+}
+
+struct Faulty {
+    inner: Router,
+    fault: Fault,
+    retries: AtomicUsize,
+}
+
+async fn faulty(State(state): State<Arc<Faulty>>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let body = to_bytes(body, usize::MAX).await.unwrap();
+    if let Some(auth) = &state.fault.authorize
+        && !parts.headers.contains_key(header::AUTHORIZATION)
+    {
+        parts
+            .headers
+            .insert(header::AUTHORIZATION, HeaderValue::from_str(auth).unwrap());
+    }
+    let seen = Seen {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        authorization: parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
+    let response = next
+        .run(Request::from_parts(parts.clone(), Body::from(body.clone())))
+        .await;
+    let (mut response_parts, response_body) = response.into_parts();
+    let mut raw = to_bytes(response_body, usize::MAX).await.unwrap().to_vec();
+    let mut status = response_parts.status;
+    if state.fault.bypass_limit
+        && status == StatusCode::UNPROCESSABLE_ENTITY
+        && let Ok(refusal) = serde_json::from_slice::<Value>(&raw)
+        && refusal.pointer("/errors/0/detail").and_then(Value::as_str)
+            == Some("has already been taken")
+        && let Some(member) = refusal
+            .pointer("/errors/0/source/pointer")
+            .and_then(Value::as_str)
+            .map(|p| p.trim_start_matches('/').to_owned())
+    {
+        let mut sent: Value = serde_json::from_slice(&body).unwrap();
+        let original = sent[&member].clone();
+        let n = state.retries.fetch_add(1, Ordering::Relaxed);
+        sent[&member] = json!(format!("{}-bypass-{n}", original.as_str().unwrap()));
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let retried = state
+            .inner
+            .clone()
+            .oneshot(Request::from_parts(
+                parts,
+                Body::from(serde_json::to_vec(&sent).unwrap()),
+            ))
+            .await
+            .unwrap();
+        let (retried_parts, retried_body) = retried.into_parts();
+        let mut created: Value =
+            serde_json::from_slice(&to_bytes(retried_body, usize::MAX).await.unwrap()).unwrap();
+        created["data"][&member] = original;
+        raw = serde_json::to_vec(&created).unwrap();
+        status = retried_parts.status;
+        response_parts.headers = retried_parts.headers;
+    }
+    let content_type = response_parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let json = content_type
+        .starts_with("application/json")
+        .then(|| serde_json::from_slice(&raw).ok())
+        .flatten();
+    let mut answer = Answer {
+        status: status.as_u16(),
+        content_type,
+        json,
+        raw,
+    };
+    if let Some(rewrite) = &state.fault.rewrite {
+        rewrite(&seen, &mut answer);
+    }
+    response_parts.status = StatusCode::from_u16(answer.status).unwrap();
+    response_parts.headers.remove(header::CONTENT_LENGTH);
+    response_parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&answer.content_type).unwrap(),
+    );
+    let bytes = match &answer.json {
+        Some(v) => serde_json::to_vec(v).unwrap(),
+        None => answer.raw,
+    };
+    Response::from_parts(response_parts, Body::from(bytes))
+}
+
+/// An emulator on 127.0.0.1:0, behind `fault` when one is given, with its target.
+struct Running {
+    target: Target,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn start(fault: Option<Fault>) -> Running {
+    let emulator = Emulator::builder()
+        .clock(Arc::new(SystemClock::new()))
+        .database(Database::memory())
+        .telnyx_key(KEY.parse::<TelnyxApiKey>().unwrap())
+        .telnyx_key(OTHER_KEY.parse::<TelnyxApiKey>().unwrap())
+        .build()
+        .unwrap();
+    let inner = emulator.router();
+    let app = match fault {
+        None => inner,
+        Some(fault) => inner.clone().layer(from_fn_with_state(
+            Arc::new(Faulty {
+                inner,
+                fault,
+                retries: AtomicUsize::new(0),
+            }),
+            faulty,
+        )),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    let unused = || {
+        (
+            String::from("AC00000000000000000000000000000000"),
+            Secret::new(String::from("unused")),
+        )
+    };
+    let target = Target::from_parts(
+        |api| {
+            APIS.iter()
+                .find(|a| a.id == api.as_str() && a.served)
+                .map(|a| format!("http://{addr}{}", a.base_path))
+        },
+        [unused(), unused()],
+        (
+            String::from("SK00000000000000000000000000000000"),
+            Secret::new(String::from("unused")),
+        ),
+        [
+            Secret::new(KEY.to_owned()),
+            Secret::new(OTHER_KEY.to_owned()),
+        ],
+    )
+    .unwrap();
+    Running { target, stop, task }
+}
+
+fn specs() -> Arc<SpecSet> {
+    static SPECS: OnceLock<Arc<SpecSet>> = OnceLock::new();
+    Arc::clone(SPECS.get_or_init(|| Arc::new(SpecSet::load(SpecSet::default_root()).unwrap())))
+}
+
+/// Runs the cases `ids`, in order, against a fresh emulator behind `fault` (if any).
+async fn run(fault: Option<Fault>, ids: &[&str]) -> Vec<CaseReport> {
+    let specs = specs();
+    let running = start(fault).await;
+    let runner = Runner::new(Arc::clone(&specs), running.target, KnownFailures::default()).unwrap();
+    let mut reports = Vec::new();
+    for id in ids {
+        let case = specs
+            .cases()
+            .iter()
+            .find(|c| c.id == *id)
+            .unwrap_or_else(|| panic!("no case {id} in specs/"));
+        reports.push(runner.run_case(case).await);
+    }
+    let _ = running.stop.send(());
+    running.task.await.unwrap().unwrap();
+    reports
+}
+
+fn failed_kinds(report: &CaseReport) -> BTreeSet<CheckKind> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.failed())
+        .map(|c| c.kind)
+        .collect()
+}
+
+/// Runs each case against the correct emulator (where it must pass) and against `fault`
+/// (where it must fail with exactly the kinds given).
+async fn assert_caught(fault: Fault, expected: &[(&str, &[CheckKind])]) {
+    let ids: Vec<&str> = expected.iter().map(|(id, _)| *id).collect();
+    for report in run(None, &ids).await {
+        assert_eq!(
+            report.status,
+            CaseStatus::Passed,
+            "{} must pass against the correct emulator:\n{}{}",
+            report.id,
+            report.failure_text(),
+            report.note.clone().unwrap_or_default()
+        );
+    }
+    let reports = run(Some(fault), &ids).await;
+    for (report, (id, kinds)) in reports.iter().zip(expected) {
+        let want: BTreeSet<CheckKind> = kinds.iter().copied().collect();
+        assert_eq!(
+            (report.status, failed_kinds(report)),
+            (CaseStatus::Failed, want),
+            "{id}: the defect must be reported by exactly these checks; got:\n{}",
+            report.failure_text()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_required_field_fails_schema_and_the_documented_body() {
+    let fault = Fault::each_resource(|_, r| {
+        r.remove("created_at");
+    });
+    assert_caught(
+        fault,
+        &[
+            (
+                "telephony-credentials.create.documented-response",
+                &[Schema, BodyCheck],
+            ),
+            (
+                "mobile-push-credentials.create.ios-documented-example",
+                &[Schema, BodyCheck],
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_changed_success_status_fails_status() {
+    let fault = Fault::rewrite(|_, a| {
+        if a.status == 201 {
+            a.status = 200;
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            (
+                "telephony-credentials.create.documented-response",
+                &[Status],
+            ),
+            ("telephony-credentials.create.spec-example", &[Status]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reformatted_date_fails_domain() {
+    // Microseconds (push `created_at`) and milliseconds (telephony `updated_at`) cut to seconds.
+    let fault = Fault::each_resource(|_, r| {
+        for member in ["created_at", "updated_at"] {
+            if let Some(Value::String(s)) = r.get_mut(member)
+                && s.ends_with('Z')
+                && let Some((seconds, _)) = s.split_once('.')
+            {
+                *s = format!("{seconds}Z");
+            }
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            (
+                "telephony-credentials.create.documented-response",
+                &[Domain],
+            ),
+            (
+                "mobile-push-credentials.create.ios-documented-example",
+                &[Domain],
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_caller_s_api_key_in_a_secret_member_fails_domain() {
+    let fault = Fault::each_resource(|seen, r| {
+        if let Some(auth) = &seen.authorization {
+            r.insert(String::from("sip_password"), json!(auth));
+        }
+    });
+    assert_caught(
+        fault,
+        &[(
+            "telephony-credentials.create.documented-response",
+            &[Schema, Domain],
+        )],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_not_signed_with_hs512_fails_domain() {
+    let fault = Fault::rewrite(|seen, a| {
+        if seen.path.ends_with("/token") && a.status == 201 {
+            let token = String::from_utf8(a.raw.clone()).unwrap();
+            let (_, rest) = token.split_once('.').unwrap();
+            let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(json!({"alg": "HS256", "typ": "JWT"}).to_string());
+            a.raw = format!("{header}.{rest}").into_bytes();
+        }
+    });
+    assert_caught(
+        fault,
+        &[("telephony-credentials.lifecycle.full", &[Domain])],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_exceeded_limit_fails_status_body_and_error() {
+    let fault = Fault {
+        bypass_limit: true,
+        ..Fault::default()
+    };
+    assert_caught(
+        fault,
+        &[(
+            "mobile-push-credentials.alias.unique",
+            // The scenario stops at the failed step, so its cleanup misses a later capture.
+            &[Status, BodyCheck, Error, Cleanup],
+        )],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ignored_auth_fails_status_body_and_error() {
+    let fault = Fault {
+        authorize: Some(format!("Bearer {KEY}")),
+        ..Fault::default()
+    };
+    assert_caught(
+        fault,
+        &[
+            (
+                "telephony-credentials.create.auth-missing",
+                &[Status, BodyCheck, Error],
+            ),
+            (
+                "telephony-credentials.list.auth-missing",
+                &[Status, BodyCheck, Error],
+            ),
+            (
+                "mobile-push-credentials.list.auth-missing",
+                &[Status, BodyCheck, Error],
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_page_size_fails_domain_and_body() {
+    let fault = Fault::rewrite(|_, a| {
+        if let Some(size) = a
+            .json
+            .as_mut()
+            .and_then(|b| b.pointer_mut("/meta/page_size"))
+        {
+            *size = json!(size.as_u64().unwrap() + 1);
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("telephony-credentials.list.default", &[Domain, BodyCheck]),
+            (
+                "telephony-credentials.paging.three-pages",
+                &[Domain, BodyCheck],
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_total_pages_fail_domain_and_body() {
+    let fault = Fault::rewrite(|_, a| {
+        if let Some(pages) = a
+            .json
+            .as_mut()
+            .and_then(|b| b.pointer_mut("/meta/total_pages"))
+        {
+            *pages = json!(pages.as_u64().unwrap() + 1);
+        }
+    });
+    assert_caught(
+        fault,
+        &[(
+            "mobile-push-credentials.paging.three-pages",
+            &[Domain, BodyCheck],
+        )],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn twilio_errors_from_a_telnyx_api_fail_schema_body_and_error() {
+    let fault = Fault::rewrite(|_, a| {
+        let status = a.status;
+        if let Some(body) = a.json.as_mut()
+            && let Some(error) = body.pointer("/errors/0")
+        {
+            let code: u64 = error["code"].as_str().unwrap().parse().unwrap();
+            let message = error["title"].clone();
+            *body = json!({"code": code, "message": message, "status": status});
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            (
+                "telephony-credentials.create.auth-missing",
+                &[Schema, BodyCheck, Error],
+            ),
+            (
+                "telephony-credentials.get.unknown-id",
+                &[Schema, BodyCheck, Error],
+            ),
+            (
+                "mobile-push-credentials.delete.unknown-id",
+                &[Schema, BodyCheck, Error],
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_content_type_fails_headers() {
+    let fault = Fault::rewrite(|_, a| {
+        if a.content_type.starts_with("application/json") {
+            a.content_type = String::from("application/vnd.api+json");
+        }
+    });
+    assert_caught(
+        fault,
+        &[(
+            "telephony-credentials.create.documented-response",
+            &[Headers],
+        )],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_id_fails_capture() {
+    // Only the id of a create answer goes missing: the scenario cannot capture it.
+    let fault = Fault::each_resource(|seen, r| {
+        if seen.method == "POST" {
+            r.remove("id");
+        }
+    });
+    assert_caught(
+        fault,
+        &[(
+            "telephony-credentials.lifecycle.full",
+            // Later steps and the cleanup cannot build their request without it.
+            &[Transport, Schema, BodyCheck, Capture, Cleanup],
+        )],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_delete_fails_cleanup() {
+    let fault = Fault::rewrite(|seen, a| {
+        if seen.method == "DELETE" {
+            a.status = 500;
+        }
+    });
+    assert_caught(
+        fault,
+        &[(
+            "telephony-credentials.create.documented-response",
+            &[Cleanup],
+        )],
+    )
+    .await;
+}
