@@ -1,0 +1,5 @@
+//! The one integration test binary of credspec-twilio.
+
+mod fuzz;
+mod roundtrip;
+mod strategies;
