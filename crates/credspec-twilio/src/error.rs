@@ -235,11 +235,14 @@ pub const INFO_URL_BASE: &str = "https://www.twilio.com/docs/api/errors/";
 pub struct ErrorBody {
     /// The Twilio error code (`21243`).
     pub code: u32,
-    /// What is wrong.
+    /// What is wrong (decoded as empty when missing).
+    #[serde(default)]
     pub message: String,
-    /// `https://www.twilio.com/docs/errors/<code>`.
+    /// `https://www.twilio.com/docs/errors/<code>` (decoded as empty when missing).
+    #[serde(default)]
     pub more_info: String,
-    /// The HTTP status, repeated.
+    /// The HTTP status, repeated (decoded as 0 when missing).
+    #[serde(default)]
     pub status: u16,
 }
 

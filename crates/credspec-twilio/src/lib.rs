@@ -20,6 +20,8 @@
 //! - [`error`]: [`DecodeError`](error::DecodeError), the classic
 //!   [`ErrorBody`](error::ErrorBody) and the Comms
 //!   [`CommsErrorBody`](error::CommsErrorBody), with the codes credspec uses.
+//! - [`translate`]: a vendor-neutral push credential → the Notify/Chat and Comms create
+//!   requests, with a typed error where Comms cannot hold it.
 //!
 //! # Example
 //!
@@ -54,3 +56,4 @@ pub mod classic;
 pub mod comms;
 pub mod error;
 mod form;
+pub mod translate;

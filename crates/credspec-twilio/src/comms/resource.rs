@@ -5,10 +5,12 @@
 //! body; timestamps ISO-8601 UTC with seconds and `Z` (the documented examples). Secrets are
 //! never returned (decision D6).
 
+use std::collections::BTreeMap;
+
 use credspec_core::id::{AppName, CommsCredentialId};
 use credspec_core::time::OffsetDateTime;
 use credspec_core::timestamp::{Timestamp, TimestampForm};
-use credspec_core::value::CommsCredentialType;
+use credspec_core::value::{CommsCredentialType, CommsTags};
 use serde::{Deserialize, Serialize};
 
 use super::CommsApi;
@@ -33,6 +35,9 @@ pub struct PushNotificationCredential {
     /// The App it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
+    /// Tags set by update (`{}` pairs of strings); not sent when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
     /// Creation time, `2023-08-31T14:15:22Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -57,9 +62,20 @@ impl PushNotificationCredential {
             credential_type: Some(credential_type.clone()),
             is_default: Some(is_default),
             app_name: Some(app_name.as_str().to_owned()),
+            tags: None,
             created_at: Some(iso(created)),
             updated_at: Some(iso(updated)),
         }
+    }
+
+    /// The same representation with the credential's tags (none: no `tags` member).
+    pub fn with_tags(mut self, tags: &CommsTags) -> Self {
+        self.tags = (!tags.is_empty()).then(|| {
+            tags.iter()
+                .map(|(k, v)| (k.as_str().to_owned(), v.as_str().to_owned()))
+                .collect()
+        });
+        self
     }
 
     /// Decodes a response body (client side).
@@ -138,6 +154,17 @@ mod tests {
         assert_eq!(
             String::from_utf8(credential.encode()).unwrap(),
             r#"{"id":"comms_credential_01h9krwprkeee8fzqspvwy6nq8","credentialType":"FCM","isDefault":true,"appName":"limonade_app","createdAt":"2023-08-31T14:15:22Z","updatedAt":"2023-08-31T14:15:22Z"}"#
+        );
+        let tags = credspec_core::rules::check_comms_tags(&BTreeMap::from([(
+            String::from("region"),
+            String::from("us-east-1"),
+        )]))
+        .unwrap();
+        let tagged = credential.with_tags(&tags);
+        assert!(
+            String::from_utf8(tagged.encode())
+                .unwrap()
+                .contains(r#""appName":"limonade_app","tags":{"region":"us-east-1"},"createdAt""#)
         );
         let err = PushNotificationCredential::decode(br#"{"isDefault":"yes"}"#).unwrap_err();
         assert_eq!(err.field(), Some("/isDefault"));

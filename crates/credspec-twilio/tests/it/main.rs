@@ -2,4 +2,6 @@
 
 mod fuzz;
 mod roundtrip;
+mod snapshots;
+mod specs;
 mod strategies;

@@ -219,15 +219,17 @@ pub(crate) fn comms_credential() -> impl Strategy<Value = PushNotificationCreden
         option::of(comms_type()),
         option::of(any::<bool>()),
         option::of(text()),
+        option::of(btree_map(text(), text(), 0..3)),
         option::of(text()),
         option::of(text()),
     )
-        .prop_map(|(id, t, is_default, app, created, updated)| {
+        .prop_map(|(id, t, is_default, app, tags, created, updated)| {
             let mut c = PushNotificationCredential::default();
             c.id = id;
             c.credential_type = t;
             c.is_default = is_default;
             c.app_name = app;
+            c.tags = tags;
             c.created_at = created;
             c.updated_at = updated;
             c
