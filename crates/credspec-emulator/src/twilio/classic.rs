@@ -12,14 +12,14 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{RawPathParams, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use credspec_core::id::{AccountSid, CredentialSid};
 use credspec_core::rules::{MaterialContext, check_classic_create, check_classic_update};
 use credspec_twilio::classic::{
-    ClassicApi, CreateCredentialRequest, CredentialResource, FetchCredentialRequest,
+    CORS_HEADERS, ClassicApi, CreateCredentialRequest, CredentialResource, FetchCredentialRequest,
     ListCredentialQuery, ListCredentialResponse, PageMeta, SANDBOX_FALSE, SANDBOX_TRUE,
     UpdateCredentialRequest,
 };
@@ -111,6 +111,20 @@ pub(crate) fn routes(site: Site) -> Router<Arc<Shared>> {
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(Extension(site))
+        .layer(axum::middleware::map_response(cors))
+}
+
+/// Adds the CORS headers the classic APIs send (the codec's [`CORS_HEADERS`]).
+async fn cors(mut response: Response) -> Response {
+    for (name, value) in CORS_HEADERS {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
 }
 
 /// An unknown route or method: Twilio's 404 naming the path.
