@@ -20,8 +20,7 @@ use credspec_core::id::{AccountSid, CredentialSid};
 use credspec_core::rules::{MaterialContext, check_classic_create, check_classic_update};
 use credspec_twilio::classic::{
     CORS_HEADERS, ClassicApi, CreateCredentialRequest, CredentialResource, FetchCredentialRequest,
-    ListCredentialQuery, ListCredentialResponse, PageMeta, SANDBOX_FALSE, SANDBOX_TRUE,
-    UpdateCredentialRequest,
+    ListCredentialQuery, ListCredentialResponse, PageMeta, UpdateCredentialRequest,
 };
 use credspec_twilio::error::ErrorBody;
 
@@ -48,16 +47,13 @@ impl From<ErrorBody> for Failure {
     }
 }
 
-/// `20500`: what Twilio answers for an error on its side.
-const CODE_INTERNAL: u32 = 20500;
-
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let body = match self {
             Self::Vendor(body) => body,
             Self::Store(error) => {
                 tracing::error!(%error, "twilio: storage failed");
-                ErrorBody::new(500, CODE_INTERNAL, "Internal Server Error")
+                ErrorBody::internal()
             }
         };
         let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -189,7 +185,7 @@ async fn create(
             Ok(Ok::<_, ()>(()))
         })
         .await?
-        .map_err(|()| ErrorBody::new(500, CODE_INTERNAL, "Internal Server Error"))?;
+        .map_err(|()| ErrorBody::internal())?;
     Ok(http::json(StatusCode::CREATED, resource.encode()))
 }
 
@@ -295,8 +291,7 @@ async fn update(
     let outcome = shared
         .store
         .write(move |tx| {
-            let Some(mut resource) = rows::get_classic(tx, &account, site.store, sid.as_str())?
-            else {
+            let Some(resource) = rows::get_classic(tx, &account, site.store, sid.as_str())? else {
                 return Ok(Err(None));
             };
             let Some(stored_type) = resource.credential_type.clone() else {
@@ -310,20 +305,7 @@ async fn update(
                 Ok(fields) => fields,
                 Err(violations) => return Ok(Err(Some(violations))),
             };
-            if let Some(name) = &fields.friendly_name {
-                resource.friendly_name = Some(name.as_str().to_owned());
-            }
-            if let (Some(flag), Some(_)) = (fields.sandbox, &resource.sandbox) {
-                let flag = if flag { SANDBOX_TRUE } else { SANDBOX_FALSE };
-                resource.sandbox = Some(flag.to_owned());
-            }
-            resource.date_updated = Some(
-                credspec_core::timestamp::Timestamp::new(
-                    now,
-                    credspec_core::timestamp::TimestampForm::ISO_SECONDS_Z,
-                )
-                .to_string(),
-            );
+            let resource = resource.updated(&fields, now);
             rows::update_classic(tx, &account, site.store, sid.as_str(), &resource)?;
             Ok(Ok(resource))
         })

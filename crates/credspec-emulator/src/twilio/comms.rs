@@ -24,17 +24,16 @@ use credspec_core::rules::{
     MaterialContext, Violation, check_comms_app_name, check_comms_create, check_comms_update,
     plan_comms_create, plan_comms_delete, plan_comms_set_default,
 };
-use credspec_core::timestamp::{Timestamp, TimestampForm};
 use credspec_twilio::comms::{
     AcceptedResponse, CommsApi, CommsPageMeta, CreatePushCredentialRequest,
     FetchPushCredentialRequest, ListPushCredentialsQuery, ListPushCredentialsResponse,
     PushNotificationCredential, UpdatePushCredentialRequest,
 };
-use credspec_twilio::error::{CommsError, CommsErrorBody, CommsErrorResponse};
+use credspec_twilio::error::CommsErrorResponse;
 
 use super::{authenticate, base_url, page_token};
 use crate::Shared;
-use crate::http::{self, BodyError, MAX_BODY_BYTES};
+use crate::http::{self, BodyError};
 use crate::store::StoreError;
 use crate::store::twilio as rows;
 
@@ -58,21 +57,13 @@ impl From<CommsErrorResponse> for Failure {
     }
 }
 
-/// A refusal of `status` with one entry.
-fn refusal(status: u16, code: u32, message: &str, context: &str) -> CommsErrorResponse {
-    let mut response = CommsErrorResponse::malformed(message);
-    response.status = status;
-    response.body = CommsErrorBody::new(vec![CommsError::new(code, message, context)]);
-    response
-}
-
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let response = match self {
             Self::Vendor(response) => response,
             Self::Store(error) => {
                 tracing::error!(%error, "twilio comms: storage failed");
-                refusal(500, 20500, "Internal Server Error", "null")
+                CommsErrorResponse::internal()
             }
         };
         let status =
@@ -109,12 +100,7 @@ fn api(headers: &HeaderMap, uri: &Uri) -> CommsApi {
 /// The JSON body: at most 1 MiB (413), declared as JSON (400/20001).
 async fn json_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Failure> {
     let bytes = http::read_body(headers, body).await.map_err(|e| match e {
-        BodyError::TooLarge => refusal(
-            413,
-            20001,
-            &format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
-            "null",
-        ),
+        BodyError::TooLarge => CommsErrorResponse::too_large(),
         BodyError::Read => CommsErrorResponse::malformed("The request body could not be read."),
     })?;
     if !http::is_json(headers) {
@@ -144,10 +130,6 @@ fn accepted(api: &CommsApi, id: &CommsCredentialId) -> Response {
         response.headers_mut().insert(LOCATION, location);
     }
     response
-}
-
-fn iso(now: credspec_core::time::OffsetDateTime) -> String {
-    Timestamp::new(now, TimestampForm::ISO_SECONDS_Z).to_string()
 }
 
 /// What a write refused.
@@ -245,7 +227,7 @@ async fn list(
             .split_once('.')
             .and_then(|(offset, _)| offset.parse::<u64>().ok())
             .filter(|offset| *given == token(*offset))
-            .ok_or_else(|| refusal(400, 21481, "Invalid pageToken", "$.pageToken"))?,
+            .ok_or_else(CommsErrorResponse::invalid_page_token)?,
     };
     let limit = usize::try_from(size).unwrap_or(usize::MAX);
     let reader = account.clone();
@@ -330,8 +312,7 @@ async fn update(
             if let Some(tags) = &checked.tags {
                 credential = credential.with_tags(tags);
             }
-            credential.updated_at = Some(iso(now));
-            rows::update_comms(tx, &account, &credential)?;
+            rows::update_comms(tx, &account, &credential.touched(now))?;
             Ok(Ok(()))
         })
         .await??;
