@@ -223,10 +223,10 @@ async fn list(
             ],
         )
     };
-    if let Some(given) = &query.page_token {
-        if given.strip_prefix("PT") != Some(token(page.page).as_str()) {
-            return Err(ErrorBody::invalid_page_token().into());
-        }
+    if let Some(given) = &query.page_token
+        && given.strip_prefix("PT") != Some(token(page.page).as_str())
+    {
+        return Err(ErrorBody::invalid_page_token().into());
     }
     let size = usize::try_from(page.size).unwrap_or(usize::MAX);
     let offset = u64::from(page.page).saturating_mul(u64::from(page.size));
