@@ -64,10 +64,37 @@ fn sorted(value: Value) -> Value {
     }
 }
 
+/// `s` with every Twilio credential SID (`CR` + 32 hex digits) inside it replaced by `[id]`:
+/// a 404 message names the requested path (`The requested resource /v1/Credentials/CR...`).
+fn mask_sids(s: &str) -> String {
+    const HEX: usize = 32;
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        if rest.starts_with(b"CR")
+            && rest.len() >= 2 + HEX
+            && rest[2..2 + HEX].iter().all(u8::is_ascii_hexdigit)
+        {
+            out.push_str("[id]");
+            i += 2 + HEX;
+            continue;
+        }
+        let len = s[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&s[i..i + len]);
+        i += len;
+    }
+    out
+}
+
 impl Normalizer<'_> {
     fn strings(&self, value: &mut Value) {
         match value {
             Value::String(s) => {
+                if s.contains("CR") {
+                    *s = mask_sids(s);
+                }
                 for (name, material) in self.fixtures.iter() {
                     if material.len() >= 16 && s.contains(material) {
                         *s = s.replace(material, &format!("<fixture:{name}>"));
@@ -177,5 +204,11 @@ mod tests {
             Some(2),
             "keys sorted"
         );
+        let message = json!({"message": "The requested resource /v1/Credentials/CR68410c149374b439db9b5b12dd188447 was not found"});
+        assert_eq!(
+            n.body(ApiId::TwilioNotifyV1, &message, &[]),
+            json!({"message": "The requested resource /v1/Credentials/[id] was not found"})
+        );
+        assert_eq!(mask_sids("CRé CR12 CRxx"), "CRé CR12 CRxx");
     }
 }

@@ -151,6 +151,9 @@ impl StepChecks {
 struct Exchanged {
     response: Response,
     body: Option<Value>,
+    /// The query parameters actually sent: the case's `query`, or those of a captured
+    /// absolute link (`{{next}}`), so the domain checks judge the page size really asked for.
+    query: BTreeMap<String, String>,
 }
 
 enum Step1 {
@@ -355,7 +358,7 @@ impl Runner {
                 operation: &request.operation,
                 base: self.target.base(api).unwrap_or_default(),
                 account_sid: account,
-                query: &request.query,
+                query: &exchanged.query,
                 secrets: sent_secrets(request, &self.fixtures),
             };
             checks.record(
@@ -489,7 +492,16 @@ impl Runner {
             ),
         };
         checks.record(CheckKind::Transport, parse_failure.into_iter().collect());
-        let exchanged = Exchanged { response, body };
+        let query = prepared
+            .url
+            .split_once('?')
+            .map(|(_, q)| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default();
+        let exchanged = Exchanged {
+            response,
+            body,
+            query,
+        };
         self.expect_checks(case, request, expect, scope, &exchanged, checks);
         Step1::Done(Some(exchanged))
     }

@@ -273,7 +273,6 @@ fn scheme<'a>(value: &'a str, name: &str) -> Option<&'a str> {
 
 impl Accounts {
     /// The Twilio account a Basic `Authorization` header acts for.
-    #[allow(dead_code)] // Used by the Twilio APIs, which plug in with credspec-twilio.
     pub(crate) fn twilio(
         &self,
         headers: &axum::http::HeaderMap,

@@ -10,9 +10,9 @@
 //! |---|---|---|---|
 //! | Telnyx mobile push credentials | `/telnyx` (`/v2/mobile_push_credentials`) | `api.telnyx.com` | served |
 //! | Telnyx telephony credentials | `/telnyx` (`/v2/telephony_credentials`) | `api.telnyx.com` | served |
-//! | Twilio Notify v1 | `/twilio/notify` | `notify.twilio.com` | waits for `credspec-twilio` |
-//! | Twilio Chat v2 / IP-Messaging v2 | `/twilio/chat`, `/twilio/ip-messaging` (one store) | `chat.twilio.com`, `ip-messaging.twilio.com` | waits for `credspec-twilio` |
-//! | Twilio Comms | `/twilio/comms` | `comms.twilio.com` | waits for `credspec-twilio` |
+//! | Twilio Notify v1 | `/twilio/notify` | `notify.twilio.com` | served |
+//! | Twilio Chat v2 / IP-Messaging v2 | `/twilio/chat`, `/twilio/ip-messaging` (one store) | `chat.twilio.com`, `ip-messaging.twilio.com` | served |
+//! | Twilio Comms | `/twilio/comms` | `comms.twilio.com` | served |
 //!
 //! Under its base path each API has exactly the vendor's paths. A request whose `Host` names
 //! a vendor host is served without the prefix (a proxy or a hosts-file entry works too).
@@ -81,6 +81,7 @@ mod http;
 mod store;
 mod system;
 mod telnyx;
+mod twilio;
 
 pub use accounts::{AccountError, TelnyxApiKey, TwilioAccount, TwilioApiKey};
 pub use http::MAX_BODY_BYTES;
@@ -125,21 +126,16 @@ pub const APIS: &[Api] = &[
         "twilio/notify-v1",
         "/twilio/notify",
         "notify.twilio.com",
-        false,
+        true,
     ),
-    api("twilio/chat-v2", "/twilio/chat", "chat.twilio.com", false),
+    api("twilio/chat-v2", "/twilio/chat", "chat.twilio.com", true),
     api(
         "twilio/chat-v2",
         "/twilio/ip-messaging",
         "ip-messaging.twilio.com",
-        false,
+        true,
     ),
-    api(
-        "twilio/comms-v1",
-        "/twilio/comms",
-        "comms.twilio.com",
-        false,
-    ),
+    api("twilio/comms-v1", "/twilio/comms", "comms.twilio.com", true),
     api(
         "telnyx/mobile-push-credentials",
         "/telnyx",
@@ -366,12 +362,24 @@ impl Emulator {
     /// Every route of every API, with vendor-host routing and the request log.
     ///
     /// Each API is a router nested at its base path ([`APIS`]) with its own fallback, so
-    /// unknown routes answer in that vendor's format; the Twilio APIs plug in here as
-    /// `/twilio/notify`, `/twilio/chat` and `/twilio/ip-messaging` (one router, one store)
-    /// and `/twilio/comms` once `credspec-twilio` exists.
+    /// unknown routes answer in that vendor's format. `/twilio/chat` and
+    /// `/twilio/ip-messaging` share one store.
     pub fn router(&self) -> Router {
         let apis = Router::new()
             .route("/healthz", get(healthz))
+            .nest(
+                "/twilio/notify",
+                twilio::classic::routes(twilio::classic::NOTIFY),
+            )
+            .nest(
+                "/twilio/chat",
+                twilio::classic::routes(twilio::classic::CHAT),
+            )
+            .nest(
+                "/twilio/ip-messaging",
+                twilio::classic::routes(twilio::classic::IP_MESSAGING),
+            )
+            .nest("/twilio/comms", twilio::comms::routes())
             .nest("/telnyx", telnyx::routes())
             .fallback(no_api)
             .with_state(Arc::clone(&self.shared));

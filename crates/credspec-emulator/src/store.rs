@@ -17,6 +17,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub(crate) mod telnyx;
+pub(crate) mod twilio;
 
 /// Where the emulator keeps its data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +115,34 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         resource TEXT NOT NULL
     );
     CREATE INDEX telnyx_telephony_by_tag ON telnyx_telephony_credentials (account, tag);
+    ",
+    // 2: Twilio classic (Notify v1; Chat v2 and IP-Messaging v2 share `chat`) and Comms.
+    r"
+    CREATE TABLE twilio_classic_credentials (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        sid TEXT NOT NULL UNIQUE,
+        account TEXT NOT NULL,
+        store TEXT NOT NULL,
+        resource TEXT NOT NULL
+    );
+    CREATE INDEX twilio_classic_by_account ON twilio_classic_credentials (account, store);
+    CREATE TABLE twilio_comms_apps (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        name TEXT NOT NULL,
+        is_default INTEGER NOT NULL,
+        UNIQUE (account, name)
+    );
+    CREATE TABLE twilio_comms_credentials (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        account TEXT NOT NULL,
+        app_name TEXT NOT NULL,
+        credential_type TEXT NOT NULL,
+        is_default INTEGER NOT NULL,
+        resource TEXT NOT NULL
+    );
+    CREATE INDEX twilio_comms_by_account ON twilio_comms_credentials (account, app_name);
     ",
 ];
 

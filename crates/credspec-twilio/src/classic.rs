@@ -32,6 +32,20 @@ pub const CHAT_BASE_URL: &str = "https://chat.twilio.com";
 /// IP-Messaging's host (the same store as Chat v2).
 pub const IP_MESSAGING_BASE_URL: &str = "https://ip-messaging.twilio.com";
 
+/// The CORS headers every 200/201 of the classic APIs declares (`twilio/notify-v1` and
+/// `twilio/chat-v2`, `components/headers`), with the values Twilio sends.
+pub const CORS_HEADERS: &[(&str, &str)] = &[
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"),
+    (
+        "Access-Control-Allow-Headers",
+        "Accept, Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, \
+         If-Unmodified-Since, Idempotency-Key",
+    ),
+    ("Access-Control-Allow-Credentials", "true"),
+    ("Access-Control-Expose-Headers", "ETag"),
+];
+
 /// Where a classic API is served: a base URL (scheme + host, or an emulator prefix) and
 /// the version segment (`v1`, `v2`). Builds the paths and the absolute URLs that responses
 /// carry (decision D14).

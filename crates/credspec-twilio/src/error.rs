@@ -222,6 +222,8 @@ pub const CODE_INVALID_PAGE_TOKEN: u32 = 21481;
 pub const CODE_BAD_REQUEST: u32 = 20001;
 /// `20429`: too many requests (429).
 pub const CODE_TOO_MANY_REQUESTS: u32 = 20429;
+/// An error on the server's side.
+pub const CODE_INTERNAL: u32 = 20500;
 
 /// Base of the classic `more_info` URLs.
 pub const MORE_INFO_BASE: &str = "https://www.twilio.com/docs/errors/";
@@ -285,6 +287,11 @@ impl ErrorBody {
     /// 400, `21481` "Invalid PageToken".
     pub fn invalid_page_token() -> Self {
         Self::new(400, CODE_INVALID_PAGE_TOKEN, "Invalid PageToken")
+    }
+
+    /// 500, `20500` "Internal Server Error": a fault on the server's side.
+    pub fn internal() -> Self {
+        Self::new(500, CODE_INTERNAL, "Internal Server Error")
     }
 
     /// 413, `20001` for a body over [`MAX_BODY_BYTES`].
@@ -490,6 +497,31 @@ impl CommsErrorResponse {
             ),
             other => Self::malformed(other.to_string()),
         }
+    }
+
+    /// 400, `21481` "Invalid pageToken" (`$.pageToken`): a token the server did not issue.
+    pub fn invalid_page_token() -> Self {
+        Self::single(
+            400,
+            CODE_INVALID_PAGE_TOKEN,
+            "Invalid pageToken",
+            "$.pageToken",
+        )
+    }
+
+    /// 413, `20001` for a body over [`MAX_BODY_BYTES`].
+    pub fn too_large() -> Self {
+        Self::single(
+            413,
+            CODE_BAD_REQUEST,
+            format!("Request body is larger than {MAX_BODY_BYTES} bytes"),
+            NO_CONTEXT,
+        )
+    }
+
+    /// 500, `20500` "Internal Server Error": a fault on the server's side.
+    pub fn internal() -> Self {
+        Self::single(500, CODE_INTERNAL, "Internal Server Error", NO_CONTEXT)
     }
 
     /// 429, `20429` "Too Many Requests".

@@ -25,7 +25,11 @@ fn describe(e: &serde_json::Error) -> String {
     )
 }
 
-fn decode<T: DeserializeOwned>(table: &'static str, id: &str, json: &str) -> Result<T, StoreError> {
+pub(super) fn decode<T: DeserializeOwned>(
+    table: &'static str,
+    id: &str,
+    json: &str,
+) -> Result<T, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
         table,
         id: id.to_owned(),
@@ -33,7 +37,7 @@ fn decode<T: DeserializeOwned>(table: &'static str, id: &str, json: &str) -> Res
     })
 }
 
-fn encode<T: serde::Serialize>(
+pub(super) fn encode<T: serde::Serialize>(
     table: &'static str,
     id: &str,
     value: &T,

@@ -6,7 +6,10 @@ use credspec_core::timestamp::FixedClock;
 use credspec_emulator::Database;
 use serde_json::json;
 
-use crate::{KEY_A, KEY_B, Req, START, builder, harness_on, telnyx_push, telnyx_telephony};
+use crate::{
+    KEY_A, KEY_B, Req, START, builder, harness_on, telnyx_push, telnyx_telephony, twilio_classic,
+    twilio_comms,
+};
 
 #[tokio::test]
 async fn a_restart_serves_everything_acknowledged() {
@@ -201,4 +204,183 @@ async fn a_corrupt_row_is_a_500_in_the_vendors_format() {
         .await;
     reply.assert_telnyx(500, "10007");
     assert!(!String::from_utf8_lossy(&reply.body).contains("s3cr3t"));
+}
+
+/// Twilio data of all three APIs survives a restart, and the Comms rules plan on the stored
+/// Apps and defaults.
+#[tokio::test]
+async fn a_restart_serves_twilio_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::file(dir.path().join("twilio.db"));
+    let (notify, chat, comms, fetched) = {
+        let h = harness_on(db.clone(), 1);
+        let notify =
+            twilio_classic::create(&h.router, twilio_classic::NOTIFY, &twilio_classic::apn("n"))
+                .await;
+        let chat =
+            twilio_classic::create(&h.router, twilio_classic::CHAT, &twilio_classic::gcm("c"))
+                .await;
+        let renamed = Req::post(&format!(
+            "{}/{}",
+            twilio_classic::CHAT,
+            chat.sid.as_deref().unwrap()
+        ))
+        .as_a()
+        .form(&[("FriendlyName", "renamed")])
+        .send(&h.router)
+        .await;
+        assert_eq!(renamed.status, 200);
+        let mut comms = Vec::new();
+        for i in 0..10 {
+            comms.push(
+                twilio_comms::create(&h.router, &twilio_comms::apn(&format!("app_{i}"))).await,
+            );
+        }
+        let second = twilio_comms::create(&h.router, &twilio_comms::apn("app_0")).await;
+        let reply = Req::patch(&format!("{}/{second}", twilio_comms::COMMS))
+            .as_a()
+            .json(&json!({"isDefault": true, "tags": {"k": "v"}}))
+            .send(&h.router)
+            .await;
+        assert_eq!(reply.status, 202);
+        let fetched = Req::get(&format!("{}/{second}", twilio_comms::COMMS))
+            .as_a()
+            .send(&h.router)
+            .await
+            .json();
+        comms.push(second);
+        (notify, renamed.json(), comms, fetched)
+    };
+    let h = harness_on(db, 2);
+    let reply = Req::get(&format!(
+        "{}/{}",
+        twilio_classic::NOTIFY,
+        notify.sid.as_deref().unwrap()
+    ))
+    .as_a()
+    .send(&h.router)
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        credspec_twilio::classic::CredentialResource::decode(&reply.body).unwrap(),
+        notify
+    );
+    let reply = Req::get(&format!(
+        "{}/{}",
+        twilio_classic::IP_MESSAGING,
+        chat["sid"].as_str().unwrap()
+    ))
+    .as_a()
+    .send(&h.router)
+    .await;
+    assert_eq!(reply.json()["friendly_name"], "renamed");
+    let reply = Req::get(&format!("{}/{}", twilio_comms::COMMS, comms[10]))
+        .as_a()
+        .send(&h.router)
+        .await;
+    assert_eq!((reply.status, reply.json()), (200, fetched));
+    let reply = Req::get(&format!("{}/{}", twilio_comms::COMMS, comms[0]))
+        .as_a()
+        .send(&h.router)
+        .await;
+    assert_eq!(reply.json()["isDefault"], false, "the demotion was stored");
+    // The App limit counts the stored Apps.
+    Req::post(twilio_comms::COMMS)
+        .as_a()
+        .json(&twilio_comms::apn("app_10"))
+        .send(&h.router)
+        .await
+        .assert_comms(400, 21243);
+    let reply = Req::get(twilio_comms::COMMS).as_a().send(&h.router).await;
+    assert_eq!(reply.json()["credentials"].as_array().unwrap().len(), 11);
+}
+
+/// Two emulators on one file, `n` concurrent Comms creates of `body(i)`: the statuses.
+async fn race_comms(
+    dir: &tempfile::TempDir,
+    n: usize,
+    body: fn(usize) -> serde_json::Value,
+) -> (usize, usize, axum::Router) {
+    let db = Database::file(dir.path().join("race.db"));
+    let clock = Arc::new(FixedClock::new(START));
+    let routers = [
+        builder(&clock, 1)
+            .database(db.clone())
+            .build()
+            .unwrap()
+            .router(),
+        builder(&clock, 2)
+            .database(db.clone())
+            .build()
+            .unwrap()
+            .router(),
+    ];
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let router = routers[i % 2].clone();
+        tasks.push(tokio::spawn(async move {
+            Req::post(twilio_comms::COMMS)
+                .as_a()
+                .json(&body(i))
+                .send(&router)
+                .await
+                .status
+        }));
+    }
+    let (mut accepted, mut refused) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            202 => accepted += 1,
+            400 => refused += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    let [first, _] = routers;
+    (accepted, refused, first)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_comms_creates_make_exactly_ten_apps() {
+    let dir = tempfile::tempdir().unwrap();
+    let (accepted, refused, router) =
+        race_comms(&dir, 100, |i| twilio_comms::apn(&format!("app_{i}"))).await;
+    assert_eq!((accepted, refused), (10, 90));
+    let reply = Req::get(twilio_comms::COMMS).as_a().send(&router).await;
+    let listed = reply.json()["credentials"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 10);
+    let apps: std::collections::BTreeSet<_> = listed
+        .iter()
+        .map(|c| c["appName"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(apps.len(), 10, "one credential per App");
+    assert!(listed.iter().all(|c| c["isDefault"] == true));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_comms_creates_in_one_app_make_exactly_ten_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let (accepted, refused, router) = race_comms(&dir, 100, |i| {
+        if i % 2 == 0 {
+            twilio_comms::apn("one_app")
+        } else {
+            twilio_comms::apn_sandbox("one_app")
+        }
+    })
+    .await;
+    assert_eq!((accepted, refused), (10, 90));
+    let reply = Req::get(twilio_comms::COMMS).as_a().send(&router).await;
+    let listed = reply.json()["credentials"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 10);
+    // Exactly one default per type.
+    for kind in ["APN", "APN_SANDBOX"] {
+        let defaults = listed
+            .iter()
+            .filter(|c| c["credentialType"] == kind && c["isDefault"] == true)
+            .count();
+        let of_kind = listed
+            .iter()
+            .filter(|c| c["credentialType"] == kind)
+            .count();
+        assert_eq!(defaults, usize::from(of_kind > 0), "{kind}");
+    }
 }

@@ -1,5 +1,5 @@
-//! Every log line of a full run of both Telnyx APIs (and of every other test of this
-//! binary), captured at TRACE: no secret appears.
+//! Every log line of a full run of the Telnyx APIs and of the Twilio APIs (and of every
+//! other test of this binary), captured at TRACE: no secret appears.
 //!
 //! The capture is the global subscriber, installed before any emulator is built: a
 //! thread-local one would miss callsites that tests on other threads registered first.
@@ -135,6 +135,111 @@ async fn logs_never_contain_secrets() {
         );
     }
     for word in ["BEGIN", "Bearer", "authorization"] {
+        assert!(!logs.contains(word), "{word} in the logs:\n{logs}");
+    }
+}
+
+/// A CRUD run of the three Twilio APIs, refusals included: no auth token, API key secret or
+/// credential material reaches the logs.
+#[tokio::test]
+async fn twilio_logs_never_contain_secrets() {
+    use crate::{AC_A, SK_A, SK_SECRET_A, TOKEN_A, TOKEN_B};
+
+    let capture = install();
+    let h = harness();
+    let gcm_key = "AIzaSyLOGSECRETLOGSECRETLOGSECRET012345";
+    let fcm_secret = format!("AAAAlogsecret:APA91b{}", "LOGSECRET".repeat(16));
+    let cert =
+        "-----BEGIN CERTIFICATE-----MIIFnTCCBIWgAwIBAgIICERTLOGSECRET...-----END CERTIFICATE-----";
+    let key = "-----BEGIN RSA PRIVATE KEY-----MIIEpQIBAAKCAQEAKEYLOGSECRET...-----END RSA PRIVATE KEY-----";
+    let secrets = [
+        TOKEN_A,
+        TOKEN_B,
+        SK_SECRET_A,
+        "WRONG-TOKEN-LOGSECRET",
+        gcm_key,
+        &fcm_secret,
+        "CERTLOGSECRET",
+        "KEYLOGSECRET",
+    ];
+    for base in [
+        "/twilio/notify/v1/Credentials",
+        "/twilio/chat/v2/Credentials",
+        "/twilio/ip-messaging/v2/Credentials",
+    ] {
+        let mut sids = Vec::new();
+        for form in [
+            vec![("Type", "gcm"), ("ApiKey", gcm_key)],
+            vec![("Type", "fcm"), ("Secret", fcm_secret.as_str())],
+            vec![("Type", "apn"), ("Certificate", cert), ("PrivateKey", key)],
+        ] {
+            let reply = Req::post(base).as_a().form(&form).send(&h.router).await;
+            assert_eq!(reply.status, 201, "{:?}", reply.json());
+            sids.push(reply.json()["sid"].as_str().unwrap().to_owned());
+        }
+        // Refusals that carry secrets.
+        Req::post(base)
+            .as_a()
+            .form(&[
+                ("Type", "gcm"),
+                ("ApiKey", gcm_key),
+                ("Secret", &fcm_secret),
+            ])
+            .send(&h.router)
+            .await
+            .assert_twilio(400, 21243);
+        Req::get(base)
+            .basic(AC_A, "WRONG-TOKEN-LOGSECRET")
+            .send(&h.router)
+            .await
+            .assert_twilio(401, 20003);
+        Req::get(base)
+            .basic(SK_A, SK_SECRET_A)
+            .send(&h.router)
+            .await;
+        for sid in &sids {
+            let item = format!("{base}/{sid}");
+            Req::get(&item).as_a().send(&h.router).await;
+            Req::post(&item)
+                .as_a()
+                .form(&[("Certificate", cert), ("PrivateKey", key)])
+                .send(&h.router)
+                .await;
+            Req::get(&item).as_b().send(&h.router).await;
+            Req::delete(&item).as_a().send(&h.router).await;
+        }
+    }
+    let comms = "/twilio/comms/v1/PushNotifications/Credentials";
+    let body = json!({"credentialType": "APN", "appName": "logs",
+        "content": {"certificate": cert, "privateKey": key}});
+    let reply = Req::post(comms).as_a().json(&body).send(&h.router).await;
+    assert_eq!(reply.status, 202);
+    let item = format!("{comms}/{}", reply.json()["resourceId"].as_str().unwrap());
+    Req::get(&item).as_a().send(&h.router).await;
+    Req::get(comms).as_a().send(&h.router).await;
+    Req::patch(&item)
+        .as_a()
+        .json(&json!({"content": {"certificate": cert, "privateKey": "not pem KEYLOGSECRET"}}))
+        .send(&h.router)
+        .await
+        .assert_comms(400, 21243);
+    Req::patch(&item)
+        .as_a()
+        .json(&json!({"isDefault": true, "tags": {"a": "b"}}))
+        .send(&h.router)
+        .await;
+    Req::delete(&item).as_a().send(&h.router).await;
+
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("/twilio/comms/v1/PushNotifications/Credentials"),
+        "{logs}"
+    );
+    assert!(logs.contains("status=202"));
+    for secret in secrets {
+        assert!(!logs.contains(secret), "{secret:?} in the logs:\n{logs}");
+    }
+    for word in ["BEGIN", "Basic", "authorization"] {
         assert!(!logs.contains(word), "{word} in the logs:\n{logs}");
     }
 }

@@ -9,16 +9,21 @@ mod logs;
 mod serve;
 mod telnyx_push;
 mod telnyx_telephony;
+mod twilio_classic;
+mod twilio_comms;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request};
+use base64::Engine as _;
 use credspec_core::random::SeededRandom;
 use credspec_core::time::OffsetDateTime;
 use credspec_core::timestamp::FixedClock;
-use credspec_emulator::{Database, Emulator, EmulatorBuilder, TelnyxApiKey};
+use credspec_emulator::{
+    Database, Emulator, EmulatorBuilder, TelnyxApiKey, TwilioAccount, TwilioApiKey,
+};
 use credspec_telnyx::error::ErrorBody;
 use serde_json::Value;
 use time::macros::datetime;
@@ -28,6 +33,15 @@ use tower::ServiceExt as _;
 pub const KEY_A: &str = "KEY_ACCOUNT_A_0123456789";
 /// Account B's Telnyx key.
 pub const KEY_B: &str = "KEY_ACCOUNT_B_9876543210";
+/// Account A's Twilio sid and auth token.
+pub const AC_A: &str = "AC0000000000000000000000000000000a";
+pub const TOKEN_A: &str = "auth-token-of-account-a-secret";
+/// Account A's Twilio API key sid and secret.
+pub const SK_A: &str = "SK0000000000000000000000000000000a";
+pub const SK_SECRET_A: &str = "api-key-secret-of-account-a";
+/// Account B's Twilio sid and auth token.
+pub const AC_B: &str = "AC0000000000000000000000000000000b";
+pub const TOKEN_B: &str = "auth-token-of-account-b-secret";
 /// The HS512 key tokens are signed with in tests.
 pub const TOKEN_KEY: &[u8] = b"emulator-test-signing-key";
 /// The fixed clock's start.
@@ -49,6 +63,13 @@ pub fn builder(clock: &Arc<FixedClock>, seed: u64) -> EmulatorBuilder {
         .random(SeededRandom::new(seed))
         .telnyx_key(TelnyxApiKey::new(KEY_A).unwrap())
         .telnyx_key(TelnyxApiKey::new(KEY_B).unwrap())
+        .twilio_account(TwilioAccount::new(AC_A.parse().unwrap(), TOKEN_A))
+        .twilio_account(TwilioAccount::new(AC_B.parse().unwrap(), TOKEN_B))
+        .twilio_api_key(TwilioApiKey::new(
+            SK_A.parse().unwrap(),
+            SK_SECRET_A,
+            AC_A.parse().unwrap(),
+        ))
         .token_signing_key(TOKEN_KEY)
 }
 
@@ -107,6 +128,42 @@ impl Reply {
         serde_json::json!({"title": e.title, "detail": e.detail, "source": e.source})
     }
 
+    /// Asserts a Twilio classic error of `status` and `code`; returns the body.
+    pub fn assert_twilio(&self, status: u16, code: u64) -> Value {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert_eq!(self.content_type(), "application/json");
+        let body = self.json();
+        assert_eq!(body["code"], code, "{body}");
+        assert_eq!(body["status"], status, "{body}");
+        assert!(body["message"].is_string(), "{body}");
+        assert_eq!(
+            body["more_info"],
+            format!("https://www.twilio.com/docs/errors/{code}"),
+            "{body}"
+        );
+        body
+    }
+
+    /// Asserts a Comms error of `status` and `code`; returns the first entry.
+    pub fn assert_comms(&self, status: u16, code: u64) -> Value {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert_eq!(self.content_type(), "application/json");
+        let body = self.json();
+        let first = body["errors"][0].clone();
+        assert_eq!(first["code"], code, "{body}");
+        first
+    }
+
     pub fn content_type(&self) -> &str {
         self.headers
             .get("content-type")
@@ -155,6 +212,37 @@ impl Req {
         self.header("authorization", &format!("Bearer {key}"))
     }
 
+    /// HTTP Basic `user:password`.
+    pub fn basic(self, user: &str, password: &str) -> Self {
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        self.header("authorization", &format!("Basic {encoded}"))
+    }
+
+    /// Twilio account A.
+    pub fn as_a(self) -> Self {
+        self.basic(AC_A, TOKEN_A)
+    }
+
+    /// Twilio account B.
+    pub fn as_b(self) -> Self {
+        self.basic(AC_B, TOKEN_B)
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`), pairs encoded as given.
+    pub fn form(self, pairs: &[(&str, &str)]) -> Self {
+        let mut body = String::new();
+        for (k, v) in pairs {
+            if !body.is_empty() {
+                body.push('&');
+            }
+            body.push_str(&encode_component(k));
+            body.push('=');
+            body.push_str(&encode_component(v));
+        }
+        self.raw("application/x-www-form-urlencoded", body)
+    }
+
     pub fn json(self, value: &Value) -> Self {
         self.raw("application/json", serde_json::to_vec(value).unwrap())
     }
@@ -188,4 +276,19 @@ impl Req {
             body,
         }
     }
+}
+
+/// Percent-encodes a form component (unreserved characters kept, space as `+`).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b));
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }

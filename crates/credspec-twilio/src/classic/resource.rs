@@ -88,6 +88,23 @@ impl CredentialResource {
         }
     }
 
+    /// The resource after an update with validated `fields` at `now` (server side): a new
+    /// `FriendlyName`, a new `Sandbox` (apn only, decision D2), `date_updated` (D1).
+    #[must_use]
+    pub fn updated(mut self, fields: &ClassicFields, now: OffsetDateTime) -> Self {
+        if let Some(name) = &fields.friendly_name {
+            self.friendly_name = Some(name.as_str().to_owned());
+        }
+        if let (Some(flag), Some(ClassicCredentialType::Apn)) =
+            (fields.sandbox, &self.credential_type)
+        {
+            let flag = if flag { SANDBOX_TRUE } else { SANDBOX_FALSE };
+            self.sandbox = Some(flag.to_owned());
+        }
+        self.date_updated = Some(iso(now));
+        self
+    }
+
     /// `sandbox` as a boolean (`None` when null or not `True`/`False`).
     pub fn sandbox_flag(&self) -> Option<bool> {
         match self.sandbox.as_deref() {

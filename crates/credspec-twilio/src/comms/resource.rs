@@ -78,6 +78,13 @@ impl PushNotificationCredential {
         self
     }
 
+    /// The same representation, updated at `now` (server side).
+    #[must_use]
+    pub fn touched(mut self, now: OffsetDateTime) -> Self {
+        self.updated_at = Some(Timestamp::new(now, TimestampForm::ISO_SECONDS_Z).to_string());
+        self
+    }
+
     /// Decodes a response body (client side).
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         decode_json_object(bytes)

@@ -1,0 +1,345 @@
+//! Notify v1 and Chat v2 (IP-Messaging v2): `/vN/Credentials` create (201), list (200),
+//! `/vN/Credentials/{Sid}` fetch (200), update (POST form, 200), delete (204).
+//!
+//! Every refusal is the classic error body built by the codec: 401/20003, 404/20404
+//! (unknown, malformed or another account's sid, unknown route), 400/21243 (a rule said no,
+//! or the form does not decode), 400/21481 (a `PageToken` the emulator did not issue,
+//! decision D20), 413/20001 (body over 1 MiB). A body that is not form-encoded is ignored
+//! (decision D13).
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::rejection::RawPathParamsRejection;
+use axum::extract::{RawPathParams, RawQuery, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use credspec_core::id::{AccountSid, CredentialSid};
+use credspec_core::rules::{MaterialContext, check_classic_create, check_classic_update};
+use credspec_twilio::classic::{
+    CORS_HEADERS, ClassicApi, CreateCredentialRequest, CredentialResource, FetchCredentialRequest,
+    ListCredentialQuery, ListCredentialResponse, PageMeta, UpdateCredentialRequest,
+};
+use credspec_twilio::error::ErrorBody;
+
+use super::{authenticate, base_url, page_token};
+use crate::Shared;
+use crate::http::{self, BodyError};
+use crate::store::StoreError;
+use crate::store::twilio as rows;
+
+/// Why a classic request is not answered with success.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Failure {
+    /// A refusal in Twilio's classic format.
+    #[error("{0}")]
+    Vendor(ErrorBody),
+    /// The store failed: logged, answered 500.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<ErrorBody> for Failure {
+    fn from(value: ErrorBody) -> Self {
+        Self::Vendor(value)
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let body = match self {
+            Self::Vendor(body) => body,
+            Self::Store(error) => {
+                tracing::error!(%error, "twilio: storage failed");
+                ErrorBody::internal()
+            }
+        };
+        let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        http::json(status, body.encode())
+    }
+}
+
+/// Where one classic API is served.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Site {
+    /// The store its credentials live in (`notify` or `chat`).
+    pub(crate) store: &'static str,
+    /// Its base path on the emulator (`/twilio/notify`).
+    pub(crate) base_path: &'static str,
+    /// Its version segment (`v1`).
+    pub(crate) version: &'static str,
+}
+
+/// Notify v1.
+pub(crate) const NOTIFY: Site = Site {
+    store: "notify",
+    base_path: "/twilio/notify",
+    version: "v1",
+};
+/// Chat v2.
+pub(crate) const CHAT: Site = Site {
+    store: "chat",
+    base_path: "/twilio/chat",
+    version: "v2",
+};
+/// IP-Messaging v2: Chat's store under another name.
+pub(crate) const IP_MESSAGING: Site = Site {
+    store: "chat",
+    base_path: "/twilio/ip-messaging",
+    version: "v2",
+};
+
+impl Site {
+    fn api(self, headers: &HeaderMap, uri: &Uri) -> ClassicApi {
+        ClassicApi::new(base_url(headers, uri, self.base_path), self.version)
+    }
+}
+
+/// The routes of `site`, relative to its base path.
+pub(crate) fn routes(site: Site) -> Router<Arc<Shared>> {
+    let collection = format!("/{}/Credentials", site.version);
+    let item = format!("{collection}/{{sid}}");
+    Router::new()
+        .route(&collection, get(list).post(create))
+        .route(&item, get(fetch).post(update).delete(delete))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(Extension(site))
+        .layer(axum::middleware::map_response(cors))
+}
+
+/// Adds the CORS headers the classic APIs send (the codec's [`CORS_HEADERS`]).
+async fn cors(mut response: Response) -> Response {
+    for (name, value) in CORS_HEADERS {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+/// An unknown route or method: Twilio's 404 naming the path.
+async fn not_found(uri: Uri) -> Response {
+    Failure::Vendor(ErrorBody::not_found(uri.path())).into_response()
+}
+
+fn account(shared: &Shared, headers: &HeaderMap) -> Result<AccountSid, Failure> {
+    authenticate(shared, headers).ok_or_else(|| ErrorBody::unauthorized().into())
+}
+
+/// The form body: at most 1 MiB (413); a body that is not form-encoded is ignored (D13).
+async fn form_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Failure> {
+    let bytes = http::read_body(headers, body).await.map_err(|e| match e {
+        BodyError::TooLarge => ErrorBody::too_large(),
+        BodyError::Read => ErrorBody::new(400, 20001, "The request body could not be read."),
+    })?;
+    match http::media_type(headers).as_deref() {
+        None | Some("application/x-www-form-urlencoded") => Ok(bytes),
+        Some(_) => Ok(axum::body::Bytes::new()),
+    }
+}
+
+/// The sid of the path, or the 404 naming the path.
+fn sid(
+    params: &Result<RawPathParams, RawPathParamsRejection>,
+    uri: &Uri,
+) -> Result<CredentialSid, Failure> {
+    params
+        .as_ref()
+        .ok()
+        .and_then(|p| p.iter().next().map(|(_, v)| v.to_owned()))
+        .and_then(|raw| FetchCredentialRequest::from_path_param(&raw).ok())
+        .map(|r| r.sid)
+        .ok_or_else(|| ErrorBody::not_found(uri.path()).into())
+}
+
+/// `POST /vN/Credentials`: 201.
+async fn create(
+    State(shared): State<Arc<Shared>>,
+    Extension(site): Extension<Site>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Body,
+) -> Result<Response, Failure> {
+    let account = account(&shared, &headers)?;
+    let bytes = form_body(&headers, body).await?;
+    let request =
+        CreateCredentialRequest::decode(&bytes).map_err(|e| ErrorBody::from_decode_error(&e))?;
+    let now = shared.clock.now();
+    let ctx = MaterialContext::new(shared.policy, now);
+    let created = check_classic_create(&request.to_params(), &ctx)
+        .map_err(|v| ErrorBody::from_violations(&v))?;
+    let sid = shared.random.with(|r| CredentialSid::generate(r));
+    let api = site.api(&headers, &uri);
+    let resource = CredentialResource::from_fields(&api, &sid, &account, &created.fields, now, now);
+    let stored = resource.clone();
+    // No rule refuses an insert, so the write cannot be refused.
+    let Ok(()) = shared
+        .store
+        .write(move |tx| {
+            rows::insert_classic(tx, &account, site.store, sid.as_str(), &stored)?;
+            Ok(Ok::<_, std::convert::Infallible>(()))
+        })
+        .await?;
+    Ok(http::json(StatusCode::CREATED, resource.encode()))
+}
+
+/// The resource with its `url` under the base that answered.
+fn located(api: &ClassicApi, mut resource: CredentialResource) -> CredentialResource {
+    if let Some(sid) = resource.sid.clone() {
+        resource.url = Some(api.item_url(&sid));
+    }
+    resource
+}
+
+/// `GET /vN/Credentials`: `PageSize`, `Page`, `PageToken` (decisions D14, D20).
+async fn list(
+    State(shared): State<Arc<Shared>>,
+    Extension(site): Extension<Site>,
+    headers: HeaderMap,
+    uri: Uri,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Failure> {
+    let account = account(&shared, &headers)?;
+    let query = ListCredentialQuery::decode(query.as_deref().unwrap_or_default())
+        .map_err(|e| ErrorBody::from_decode_error(&e))?;
+    let page = query
+        .to_page_request()
+        .map_err(|v| ErrorBody::from_violations(&[v]))?;
+    let token = |n: u32| {
+        page_token(
+            &shared,
+            &[
+                "classic",
+                site.store,
+                account.as_str(),
+                &page.size.to_string(),
+                &n.to_string(),
+            ],
+        )
+    };
+    if let Some(given) = &query.page_token
+        && given.strip_prefix("PT") != Some(token(page.page).as_str())
+    {
+        return Err(ErrorBody::invalid_page_token().into());
+    }
+    let size = usize::try_from(page.size).unwrap_or(usize::MAX);
+    let offset = u64::from(page.page).saturating_mul(u64::from(page.size));
+    let reader = account.clone();
+    let mut items = shared
+        .store
+        .read(move |tx| rows::list_classic(tx, &reader, site.store, offset, size + 1))
+        .await?;
+    let has_next = items.len() > size;
+    items.truncate(size);
+    let api = site.api(&headers, &uri);
+    let at =
+        |n: u32| ListCredentialQuery::page(page.size, n).with_page_token(format!("PT{}", token(n)));
+    let mut current = ListCredentialQuery::page(page.size, page.page);
+    current.page_token.clone_from(&query.page_token);
+    let previous = page.page.checked_sub(1).map(at);
+    let next = has_next.then(|| at(page.page.saturating_add(1)));
+    let meta = PageMeta::new(&api, page, &current, previous.as_ref(), next.as_ref());
+    let items = items.into_iter().map(|r| located(&api, r)).collect();
+    Ok(http::json(
+        StatusCode::OK,
+        ListCredentialResponse::new(items, meta).encode(),
+    ))
+}
+
+/// `GET /vN/Credentials/{Sid}`.
+async fn fetch(
+    State(shared): State<Arc<Shared>>,
+    Extension(site): Extension<Site>,
+    headers: HeaderMap,
+    uri: Uri,
+    params: Result<RawPathParams, RawPathParamsRejection>,
+) -> Result<Response, Failure> {
+    let account = account(&shared, &headers)?;
+    let sid = sid(&params, &uri)?;
+    let found = shared
+        .store
+        .read(move |tx| rows::get_classic(tx, &account, site.store, sid.as_str()))
+        .await?
+        .ok_or_else(|| ErrorBody::not_found(uri.path()))?;
+    let api = site.api(&headers, &uri);
+    Ok(http::json(StatusCode::OK, located(&api, found).encode()))
+}
+
+/// `POST /vN/Credentials/{Sid}`: 200 with the updated credential.
+async fn update(
+    State(shared): State<Arc<Shared>>,
+    Extension(site): Extension<Site>,
+    headers: HeaderMap,
+    uri: Uri,
+    params: Result<RawPathParams, RawPathParamsRejection>,
+    body: Body,
+) -> Result<Response, Failure> {
+    let account = account(&shared, &headers)?;
+    let sid = sid(&params, &uri)?;
+    let bytes = form_body(&headers, body).await?;
+    let request =
+        UpdateCredentialRequest::decode(&bytes).map_err(|e| ErrorBody::from_decode_error(&e))?;
+    let now = shared.clock.now();
+    let ctx = MaterialContext::new(shared.policy, now);
+    let params = request.to_params();
+    let outcome = shared
+        .store
+        .write(move |tx| {
+            let Some(resource) = rows::get_classic(tx, &account, site.store, sid.as_str())? else {
+                return Ok(Err(None));
+            };
+            let Some(stored_type) = resource.credential_type.clone() else {
+                return Err(StoreError::Corrupt {
+                    table: "twilio_classic_credentials",
+                    id: sid.as_str().to_owned(),
+                    message: String::from("no type"),
+                });
+            };
+            let fields = match check_classic_update(&stored_type, &params, &ctx) {
+                Ok(fields) => fields,
+                Err(violations) => return Ok(Err(Some(violations))),
+            };
+            let resource = resource.updated(&fields, now);
+            rows::update_classic(tx, &account, site.store, sid.as_str(), &resource)?;
+            Ok(Ok(resource))
+        })
+        .await?;
+    let resource = outcome.map_err(|refusal| match refusal {
+        None => ErrorBody::not_found(uri.path()),
+        Some(violations) => ErrorBody::from_violations(&violations),
+    })?;
+    let api = site.api(&headers, &uri);
+    Ok(http::json(StatusCode::OK, located(&api, resource).encode()))
+}
+
+/// `DELETE /vN/Credentials/{Sid}`: 204, no body.
+async fn delete(
+    State(shared): State<Arc<Shared>>,
+    Extension(site): Extension<Site>,
+    headers: HeaderMap,
+    uri: Uri,
+    params: Result<RawPathParams, RawPathParamsRejection>,
+) -> Result<Response, Failure> {
+    let account = account(&shared, &headers)?;
+    let sid = sid(&params, &uri)?;
+    let outcome = shared
+        .store
+        .write(move |tx| {
+            Ok(
+                if rows::delete_classic(tx, &account, site.store, sid.as_str())? {
+                    Ok(())
+                } else {
+                    Err(())
+                },
+            )
+        })
+        .await?;
+    outcome.map_err(|()| ErrorBody::not_found(uri.path()))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
