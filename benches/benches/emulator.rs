@@ -66,7 +66,10 @@ async fn start(file: bool) -> Server {
         .serve(listener, std::future::pending())
         .await
         .expect("serve");
-    let base = format!("http://{}/telnyx/v2/telephony_credentials", served.local_addr());
+    let base = format!(
+        "http://{}/telnyx/v2/telephony_credentials",
+        served.local_addr()
+    );
     let key = key.key().expose_str().to_owned();
     let client = reqwest::Client::new();
     let mut ids = Vec::new();
@@ -92,7 +95,8 @@ async fn create(client: &reqwest::Client, base: &str, key: &str) -> String {
         .await
         .expect("create is answered");
     assert_eq!(response.status().as_u16(), 201);
-    let body: serde_json::Value = response.json().await.expect("create answers JSON");
+    let bytes = response.bytes().await.expect("the create answer is read");
+    let body: serde_json::Value = serde_json::from_slice(&bytes).expect("create answers JSON");
     body["data"]["id"].as_str().expect("an id").to_owned()
 }
 
@@ -123,7 +127,11 @@ async fn request(client: &reqwest::Client, server: &Server, workload: Workload, 
         ),
         _ => (
             client
-                .get(format!("{}/{}", server.base, server.ids[n % server.ids.len()]))
+                .get(format!(
+                    "{}/{}",
+                    server.base,
+                    server.ids[n % server.ids.len()]
+                ))
                 .bearer_auth(&server.key)
                 .send()
                 .await,
@@ -136,13 +144,19 @@ async fn request(client: &reqwest::Client, server: &Server, workload: Workload, 
 }
 
 /// Runs `total` requests over `CLIENTS` concurrent clients and returns the wall time.
-async fn run(server: Arc<Server>, clients: Arc<Vec<reqwest::Client>>, workload: Workload, total: u64) -> Duration {
+async fn run(
+    server: Arc<Server>,
+    clients: Arc<Vec<reqwest::Client>>,
+    workload: Workload,
+    total: u64,
+) -> Duration {
     let next = Arc::new(AtomicUsize::new(0));
     let total = usize::try_from(total).unwrap_or(usize::MAX);
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for c in 0..CLIENTS {
-        let (server, clients, next) = (Arc::clone(&server), Arc::clone(&clients), Arc::clone(&next));
+        let (server, clients, next) =
+            (Arc::clone(&server), Arc::clone(&clients), Arc::clone(&next));
         tasks.spawn(async move {
             loop {
                 let n = next.fetch_add(1, Ordering::Relaxed);
@@ -175,7 +189,12 @@ fn emulator(c: &mut Criterion) {
         for workload in [Workload::Fetch, Workload::Create, Workload::Mix] {
             group.bench_function(workload.name(), |b| {
                 b.iter_custom(|iters| {
-                    runtime.block_on(run(Arc::clone(&server), Arc::clone(&clients), workload, iters))
+                    runtime.block_on(run(
+                        Arc::clone(&server),
+                        Arc::clone(&clients),
+                        workload,
+                        iters,
+                    ))
                 });
             });
         }

@@ -1,7 +1,9 @@
 //! The bodies the codec benches decode, read from `specs/`: every documented example of the
 //! OpenAPI documents (`examples.*.value` of each request body and each 2xx response), and
-//! the request bodies, query strings and exact response bodies of the positive cases that
-//! hold no `{{` template.
+//! the request bodies (JSON or form), query strings and exact response bodies of the
+//! positive cases. A `{{fixture:NAME}}` placeholder is replaced by the material the caller
+//! gives for NAME (the conformance runner's generated certificates and keys, so that the
+//! material rules parse real PEM); a body with any other `{{` template is left out.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -12,7 +14,8 @@ use serde_json::Value;
 /// Which side of an exchange a body is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Direction {
-    /// A request body (JSON) as a server decodes it.
+    /// A request body (JSON, or form-encoded for Twilio's classic APIs) as a server
+    /// decodes it.
     Request,
     /// A request's query string (form-encoded) as a server decodes it.
     Query,
@@ -73,9 +76,34 @@ fn has_template(value: &Value) -> bool {
     value.to_string().contains("{{")
 }
 
-/// Every fixture of `vendor`'s APIs (`telnyx`), deduplicated per operation and direction,
-/// in a stable order.
-pub fn load(vendor: &str) -> Result<Vec<Fixture>, FixtureError> {
+/// The material of a fixture by name (`apns-dev-cert`), or `None` when there is none.
+pub type Material<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// `value` with each string that is exactly `{{fixture:NAME}}` replaced by NAME's material
+/// (left as it is when `material` has none, so that the body is then left out).
+fn with_material(value: &Value, material: Material<'_>) -> Value {
+    match value {
+        Value::String(s) => s
+            .strip_prefix("{{fixture:")
+            .and_then(|rest| rest.strip_suffix("}}"))
+            .and_then(material)
+            .map_or_else(|| value.clone(), Value::String),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| with_material(v, material)).collect())
+        }
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), with_material(v, material)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Every fixture of `vendor`'s APIs (`telnyx`, `twilio`), deduplicated per API, operation
+/// and direction, in a stable order; `material` fills `{{fixture:NAME}}` placeholders.
+pub fn load(vendor: &str, material: Material<'_>) -> Result<Vec<Fixture>, FixtureError> {
     let dir = specs_root().join(vendor);
     let mut apis: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| FixtureError(format!("{}: {e}", dir.display())))?
@@ -100,15 +128,30 @@ pub fn load(vendor: &str) -> Result<Vec<Fixture>, FixtureError> {
             .collect();
         cases.sort();
         for path in cases {
-            case_bodies(&api, &path, &read_json(&path)?, &mut out);
+            let case = with_material(&read_json(&path)?, material);
+            case_bodies(&api, &path, &case, &mut out);
         }
     }
     let mut seen = BTreeSet::new();
-    out.retain(|f| seen.insert((f.operation.clone(), f.direction, f.bytes.clone())));
+    out.retain(|f| {
+        seen.insert((
+            f.api.clone(),
+            f.operation.clone(),
+            f.direction,
+            f.bytes.clone(),
+        ))
+    });
     Ok(out)
 }
 
-fn push_json(out: &mut Vec<Fixture>, api: &str, op: &str, source: String, dir: Direction, v: &Value) {
+fn push_json(
+    out: &mut Vec<Fixture>,
+    api: &str,
+    op: &str,
+    source: String,
+    dir: Direction,
+    v: &Value,
+) {
     if has_template(v) {
         return;
     }
@@ -135,6 +178,21 @@ fn openapi_examples(api: &str, doc: &Value, out: &mut Vec<Fixture>) {
                 if let Some(value) = example.get("value") {
                     let source = format!("openapi:{name}");
                     push_json(out, api, id, source, Direction::Request, value);
+                }
+            }
+            let form =
+                op.pointer("/requestBody/content/application~1x-www-form-urlencoded/examples");
+            for (name, example) in form.and_then(Value::as_object).into_iter().flatten() {
+                if let Some(fields) = example.get("value").and_then(Value::as_object)
+                    && !has_template(&Value::Object(fields.clone()))
+                {
+                    out.push(Fixture {
+                        api: api.to_owned(),
+                        operation: id.to_owned(),
+                        source: format!("openapi:{name}"),
+                        direction: Direction::Request,
+                        bytes: form_text(fields).into_bytes(),
+                    });
                 }
             }
             let responses = op.get("responses").and_then(Value::as_object);
@@ -190,15 +248,25 @@ fn case_bodies(api: &str, path: &Path, case: &Value, out: &mut Vec<Fixture>) {
     if let Some(body) = case.pointer("/request/body/json") {
         push_json(out, api, op, source.clone(), Direction::Request, body);
     }
+    if let Some(form) = case
+        .pointer("/request/body/form")
+        .and_then(Value::as_object)
+        && !form.is_empty()
+        && !has_template(&Value::Object(form.clone()))
+    {
+        out.push(Fixture {
+            api: api.to_owned(),
+            operation: op.to_owned(),
+            source: source.clone(),
+            direction: Direction::Request,
+            bytes: form_text(form).into_bytes(),
+        });
+    }
     if let Some(query) = case.pointer("/request/query").and_then(Value::as_object)
         && !query.is_empty()
         && !has_template(&Value::Object(query.clone()))
     {
-        let text = query
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v.as_str().unwrap_or_default())))
-            .collect::<Vec<_>>()
-            .join("&");
+        let text = form_text(query);
         out.push(Fixture {
             api: api.to_owned(),
             operation: op.to_owned(),
@@ -215,6 +283,18 @@ fn case_bodies(api: &str, path: &Path, case: &Value, out: &mut Vec<Fixture>) {
     if let (true, true, Some(body)) = (exact, ok, case.pointer("/expect/body")) {
         push_json(out, api, op, source, Direction::Response, body);
     }
+}
+
+/// `k=v&...` with each key and value percent-encoded (a non-string value as its JSON text).
+fn form_text(members: &serde_json::Map<String, Value>) -> String {
+    members
+        .iter()
+        .map(|(k, v)| {
+            let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            format!("{}={}", encode(k), encode(&v))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Percent-encodes a query key or value as a client would (`[` and `]` included).

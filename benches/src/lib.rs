@@ -4,8 +4,8 @@
 //!   OpenAPI documents and template-free bodies of the positive cases).
 //! - [`codec`]: the [`Operation`](codec::Operation) trait through which a vendor's codec is
 //!   benched (decode, decode + validate, encode) beside a plain serde baseline.
-//! - [`telnyx`]: the Telnyx operations. Twilio's plug in the same way once `credspec-twilio`
-//!   exists.
+//! - [`telnyx`], [`twilio`]: each vendor's operations, with the plain serde structs of
+//!   their baselines.
 //!
 //! Nothing here is part of `cargo test`; see `BENCHMARKS.md` for how to run the benches.
 #![deny(missing_docs)]
@@ -13,8 +13,11 @@
 pub mod codec;
 pub mod fixtures;
 pub mod telnyx;
+pub mod twilio;
 
-/// Every vendor's operations (Telnyx today).
+/// Every vendor's operations.
 pub fn operations() -> Vec<Box<dyn codec::Operation>> {
-    telnyx::operations()
+    let mut ops = telnyx::operations();
+    ops.extend(twilio::operations());
+    ops
 }

@@ -4,7 +4,9 @@
 use credspec_core::material::MaterialPolicy;
 use credspec_core::rules::{MaterialContext, check_push_create};
 use credspec_core::time::OffsetDateTime;
-use credspec_telnyx::envelope::{Data, FindTelephonyCredentialsQuery, ListData, ListPushCredentialsQuery};
+use credspec_telnyx::envelope::{
+    Data, FindTelephonyCredentialsQuery, ListData, ListPushCredentialsQuery,
+};
 use credspec_telnyx::mobile_push_credentials::{CreatePushCredentialRequest, PushCredential};
 use credspec_telnyx::telephony_credentials::{
     AccessToken, CreateTelephonyCredentialRequest, TelephonyCredential,
@@ -173,7 +175,14 @@ pub fn operations() -> Vec<Box<dyn Operation>> {
             operation: "ListPushCredentials",
             direction: Direction::Response,
             decode: list,
-            validate: |r| violations(&r.data.iter().flat_map(PushCredential::validate).collect::<Vec<_>>()),
+            validate: |r| {
+                violations(
+                    &r.data
+                        .iter()
+                        .flat_map(PushCredential::validate)
+                        .collect::<Vec<_>>(),
+                )
+            },
             encode: ListData::encode,
             baseline: Some(serde_baseline::<plain::List<plain::Push>>),
         }),
@@ -214,7 +223,12 @@ pub fn operations() -> Vec<Box<dyn Operation>> {
             direction: Direction::Response,
             decode: list,
             validate: |r| {
-                violations(&r.data.iter().flat_map(TelephonyCredential::validate).collect::<Vec<_>>())
+                violations(
+                    &r.data
+                        .iter()
+                        .flat_map(TelephonyCredential::validate)
+                        .collect::<Vec<_>>(),
+                )
             },
             encode: ListData::encode,
             baseline: Some(serde_baseline::<plain::List<plain::Telephony>>),
