@@ -4,14 +4,24 @@
 //!   written by a newer emulator is refused rather than misread.
 //! - A file database runs in WAL mode with `synchronous = FULL`, so a write the emulator has
 //!   acknowledged survives a crash or a restart.
-//! - Every write is one `BEGIN IMMEDIATE` transaction: limits are checked and the row written
-//!   under the same write lock, so concurrent requests (even from two processes on the same
-//!   file) can never exceed a limit. Handlers answer 2xx only after [`Store::write`] has
-//!   committed.
-//! - Work runs on tokio's blocking pool, never on the async workers.
+//! - Writes are group-committed: each write is queued, and whoever holds the write
+//!   connection next runs every queued write in one `BEGIN IMMEDIATE` transaction, each
+//!   write inside its own savepoint, then commits once. A write sees every write queued
+//!   before it, so limits are checked and the row written under the same write lock and
+//!   concurrent requests (even from two processes on the same file) can never exceed a
+//!   limit; a refused or failed write rolls back its savepoint only. Handlers answer 2xx
+//!   only after [`Store::write`] returns, which is after the commit: one `fsync` makes a
+//!   whole batch durable, which is what lets durable creates outpace the disk's sync rate.
+//! - A file database has its own read connections (WAL readers never wait for the writer),
+//!   so a read does not queue behind a batch's `fsync`. An in-memory database has one
+//!   connection for both.
+//! - Writes run on tokio's blocking pool. A read runs in place when a read connection is
+//!   free at once (a point read costs less than the hop to another thread), else on the
+//!   blocking pool.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -85,6 +95,9 @@ pub enum StoreError {
     /// The blocking task running the query failed.
     #[error("storage task failed: {0}")]
     Task(String),
+    /// The batch a write was part of did not commit (its own statements had succeeded).
+    #[error("the transaction did not commit: {0}")]
+    Commit(String),
 }
 
 /// The schema, one migration per version (`user_version` = how many have run).
@@ -146,10 +159,49 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ",
 ];
 
-/// The emulator's connection to its database.
+/// The emulator's connections to its database.
 #[derive(Debug, Clone)]
 pub(crate) struct Store {
-    conn: Arc<Mutex<Connection>>,
+    shared: Arc<Shared>,
+}
+
+/// What a queued write does once its batch has run: whether to keep its changes, and how to
+/// answer once the batch's commit is known.
+struct Finish {
+    keep: bool,
+    answer: Answer,
+}
+
+/// Answers a write, given whether its batch committed.
+type Answer = Box<dyn FnOnce(Result<(), &StoreError>) + Send>;
+
+/// A queued write.
+type Job = Box<dyn FnOnce(&Transaction<'_>) -> Finish + Send>;
+
+struct Shared {
+    /// The write connection; an in-memory database's only connection.
+    writer: Mutex<Connection>,
+    /// Writes waiting for the next batch.
+    queue: Mutex<Vec<Job>>,
+    /// A file database's read connections (empty for `:memory:`).
+    readers: Vec<Mutex<Connection>>,
+    /// Where the next read starts looking for a free connection.
+    next_reader: AtomicUsize,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("readers", &self.readers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// How many read connections a file database gets.
+const READERS: usize = 4;
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
@@ -159,53 +211,59 @@ fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
 impl Store {
     /// Opens (creating if needed) and migrates the database.
     pub(crate) fn open(database: &Database) -> Result<Self, StoreError> {
-        let (conn, name) = match database {
-            Database::Memory => (Connection::open_in_memory(), String::from(":memory:")),
-            Database::File(path) => (
-                Connection::open_with_flags(
-                    path,
-                    OpenFlags::SQLITE_OPEN_READ_WRITE
-                        | OpenFlags::SQLITE_OPEN_CREATE
-                        | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                ),
-                path.display().to_string(),
-            ),
+        let name = match database {
+            Database::Memory => String::from(":memory:"),
+            Database::File(path) => path.display().to_string(),
         };
         let open_error = |source| StoreError::Open {
             path: name.clone(),
             source,
         };
-        let mut conn = conn.map_err(open_error)?;
-        conn.busy_timeout(Duration::from_secs(30))
+        let open = |path: &PathBuf| {
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(Duration::from_secs(30))?;
+            Ok::<_, rusqlite::Error>(conn)
+        };
+        let mut writer = match database {
+            Database::Memory => Connection::open_in_memory().map_err(open_error)?,
+            Database::File(path) => open(path).map_err(open_error)?,
+        };
+        writer
+            .busy_timeout(Duration::from_secs(30))
             .map_err(open_error)?;
-        if matches!(database, Database::File(_)) {
-            let mode: String = conn
+        let mut readers = Vec::new();
+        if let Database::File(path) = database {
+            let mode: String = writer
                 .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
                 .map_err(open_error)?;
             tracing::debug!(journal_mode = %mode, "database opened");
-            conn.execute_batch("PRAGMA synchronous = FULL")
+            writer
+                .execute_batch("PRAGMA synchronous = FULL")
                 .map_err(open_error)?;
+            migrate(&mut writer)?;
+            for _ in 0..READERS {
+                let reader = open(path).map_err(open_error)?;
+                reader
+                    .execute_batch("PRAGMA query_only = ON")
+                    .map_err(open_error)?;
+                readers.push(Mutex::new(reader));
+            }
+        } else {
+            migrate(&mut writer)?;
         }
-        migrate(&mut conn)?;
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            shared: Arc::new(Shared {
+                writer: Mutex::new(writer),
+                queue: Mutex::new(Vec::new()),
+                readers,
+                next_reader: AtomicUsize::new(0),
+            }),
         })
-    }
-
-    /// Runs `f` on the blocking pool with the connection.
-    async fn run<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, StoreError> {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     /// Reads in one (deferred) transaction, so counts and pages agree.
@@ -213,29 +271,75 @@ impl Store {
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        self.run(move |conn| {
+        fn run<T>(
+            conn: &mut Connection,
+            f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+        ) -> Result<T, StoreError> {
             let tx = conn.transaction()?;
             f(&tx)
+        }
+        let shared = &self.shared;
+        let all: &[Mutex<Connection>] = if shared.readers.is_empty() {
+            std::slice::from_ref(&shared.writer)
+        } else {
+            &shared.readers
+        };
+        let start = shared.next_reader.fetch_add(1, Ordering::Relaxed);
+        {
+            // The guard must not live across the `await` below (it is not `Send`).
+            let free = (0..all.len()).find_map(|i| {
+                all.get((start + i) % all.len())
+                    .and_then(|mutex| mutex.try_lock().ok())
+            });
+            if let Some(mut conn) = free {
+                return run(&mut conn, f);
+            }
+        }
+        let shared = Arc::clone(shared);
+        tokio::task::spawn_blocking(move || {
+            let all: &[Mutex<Connection>] = if shared.readers.is_empty() {
+                std::slice::from_ref(&shared.writer)
+            } else {
+                &shared.readers
+            };
+            let mutex = all.get(start % all.len()).unwrap_or(&shared.writer);
+            run(&mut lock(mutex), f)
         })
         .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
-    /// Writes in one `BEGIN IMMEDIATE` transaction. `f` answers `Ok(Ok(_))` to commit,
-    /// `Ok(Err(refusal))` to roll back and refuse (a rule said no); the result is returned
-    /// only once the commit is durable.
+    /// Writes in the next batch's `BEGIN IMMEDIATE` transaction. `f` answers `Ok(Ok(_))` to
+    /// keep its changes, `Ok(Err(refusal))` to roll them back and refuse (a rule said no);
+    /// the result is returned only once the batch's commit is durable.
     pub(crate) async fn write<T: Send + 'static, R: Send + 'static>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<Result<T, R>, StoreError> + Send + 'static,
     ) -> Result<Result<T, R>, StoreError> {
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let outcome = f(&tx)?;
-            if outcome.is_ok() {
-                tx.commit()?;
+        let (send, receive) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |tx| {
+            let outcome = f(tx);
+            Finish {
+                keep: matches!(outcome, Ok(Ok(_))),
+                answer: Box::new(move |commit| {
+                    // A refusal read state the failed batch held: it is no answer either.
+                    let answer = match commit {
+                        Ok(()) => outcome,
+                        Err(error) => Err(StoreError::Commit(error.to_string())),
+                    };
+                    // The caller may have gone (its connection closed): nothing to tell.
+                    let _ = send.send(answer);
+                }),
             }
-            Ok(outcome)
-        })
-        .await
+        });
+        lock(&self.shared.queue).push(job);
+        let shared = Arc::clone(&self.shared);
+        // The batch this write lands in may be run by another write's task; the handle is
+        // not needed, the answer comes through the channel.
+        drop(tokio::task::spawn_blocking(move || shared.run_batch()));
+        receive
+            .await
+            .map_err(|_| StoreError::Task(String::from("the write was dropped unanswered")))?
     }
 
     /// The development account's credential for `vendor`, created from `make` on first use
@@ -246,10 +350,7 @@ impl Store {
         vendor: &'static str,
         make: &str,
     ) -> Result<String, StoreError> {
-        let mut conn = self
-            .conn
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut conn = lock(&self.shared.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT OR IGNORE INTO development_account (vendor, credential) VALUES (?1, ?2)",
@@ -262,6 +363,41 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(stored)
+    }
+}
+
+impl Shared {
+    /// Runs every queued write in one transaction and answers each after the commit.
+    fn run_batch(&self) {
+        let mut conn = lock(&self.writer);
+        let jobs = std::mem::take(&mut *lock(&self.queue));
+        if jobs.is_empty() {
+            // An earlier batch took this write along.
+            return;
+        }
+        let mut finished = Vec::with_capacity(jobs.len());
+        let committed = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for job in jobs {
+                tx.execute_batch("SAVEPOINT write")?;
+                let finish = job(&tx);
+                if finish.keep {
+                    tx.execute_batch("RELEASE write")?;
+                } else {
+                    tx.execute_batch("ROLLBACK TO write; RELEASE write")?;
+                }
+                finished.push(finish);
+            }
+            tx.commit()?;
+            Ok::<_, StoreError>(())
+        })();
+        if let Err(error) = &committed {
+            tracing::error!(%error, writes = finished.len(), "a batch of writes did not commit");
+        }
+        drop(conn);
+        for finish in finished {
+            (finish.answer)(committed.as_ref().copied());
+        }
     }
 }
 
@@ -311,6 +447,85 @@ mod tests {
             Store::open(&db),
             Err(StoreError::NewerSchema { found: 99, .. })
         ));
+    }
+
+    /// Many writes at once land in shared batches: each refused or failed write rolls back
+    /// only its own changes, every kept write is committed, and a later write sees the
+    /// earlier ones of its batch (so a rule checked in a write holds across a batch).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn batched_writes_keep_their_own_outcome() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::file(dir.path().join("batch.db"));
+        let store = Store::open(&db).unwrap();
+        let mut writes = tokio::task::JoinSet::new();
+        for i in 0..60_u32 {
+            let store = store.clone();
+            writes.spawn(async move {
+                let outcome = store
+                    .write(move |tx| {
+                        // Everyone tries to take the same unique slot as well: only the
+                        // first write of the run may, whatever batch it is in.
+                        let taken: i64 = tx.query_row(
+                            "SELECT count(*) FROM development_account WHERE vendor = 'slot'",
+                            [],
+                            |r| r.get(0),
+                        )?;
+                        if taken == 0 {
+                            tx.execute(
+                                "INSERT INTO development_account VALUES ('slot', ?1)",
+                                [i.to_string()],
+                            )?;
+                        }
+                        tx.execute(
+                            "INSERT INTO development_account VALUES (?1, 'x')",
+                            [format!("v{i}")],
+                        )?;
+                        match i % 6 {
+                            // A rule says no: both rows go.
+                            0 => Ok(Err("refused")),
+                            // A statement fails (duplicate key) after a row was written.
+                            1 => {
+                                tx.execute(
+                                    "INSERT INTO development_account VALUES (?1, 'y')",
+                                    [format!("v{i}")],
+                                )?;
+                                Ok(Ok(()))
+                            }
+                            _ => Ok(Ok(())),
+                        }
+                    })
+                    .await;
+                (i, outcome)
+            });
+        }
+        let mut kept = 0;
+        while let Some(done) = writes.join_next().await {
+            let (i, outcome) = done.unwrap();
+            match i % 6 {
+                0 => assert!(matches!(outcome, Ok(Err("refused"))), "{i}"),
+                1 => assert!(matches!(outcome, Err(StoreError::Sqlite(_))), "{i}"),
+                _ => {
+                    assert!(matches!(outcome, Ok(Ok(()))), "{i}");
+                    kept += 1;
+                }
+            }
+        }
+        drop(store);
+        // Read back through a fresh connection: what was acknowledged is on disk.
+        let store = Store::open(&db).unwrap();
+        let (rows, slots): (i64, i64) = store
+            .read(|tx| {
+                Ok(tx.query_row(
+                    "SELECT count(*) - sum(vendor = 'slot'), sum(vendor = 'slot') \
+                     FROM development_account",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(rows, kept);
+        assert_eq!(slots, 1, "one slot, whatever the batching");
     }
 
     #[tokio::test]

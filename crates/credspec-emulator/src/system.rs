@@ -28,34 +28,81 @@ impl Clock for SystemClock {
 }
 
 /// Randomness from the operating system (`getrandom`), for ids and secrets the binary hands
-/// out. Should the OS source ever fail, it falls back to a generator seeded from the clock
-/// rather than panic.
-#[derive(Debug, Default)]
+/// out. It asks the OS for [`OsRandom::BUFFER`] bytes at a time and hands each byte out
+/// once (one system call per few hundred ids, not one per id). Should the OS source ever
+/// fail, it falls back to a generator seeded from the clock rather than panic.
 #[non_exhaustive]
 pub struct OsRandom {
+    buffer: Box<[u8; Self::BUFFER]>,
+    /// How many bytes at the start of `buffer` are used up.
+    used: usize,
     fallback: Option<SeededRandom>,
 }
 
+impl std::fmt::Debug for OsRandom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The buffer holds future secrets: never printed.
+        f.debug_struct("OsRandom")
+            .field("fallback", &self.fallback.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for OsRandom {
+    fn default() -> Self {
+        Self {
+            buffer: Box::new([0; Self::BUFFER]),
+            used: Self::BUFFER,
+            fallback: None,
+        }
+    }
+}
+
 impl OsRandom {
+    /// How many bytes one request to the OS fetches.
+    pub const BUFFER: usize = 4096;
+
     /// The OS source.
     pub fn new() -> Self {
         Self::default()
     }
-}
 
-impl RandomSource for OsRandom {
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        if self.fallback.is_none() && getrandom::fill(dest).is_ok() {
-            return;
-        }
-        let fallback = self.fallback.get_or_insert_with(|| {
+    fn fallback(&mut self) -> &mut SeededRandom {
+        self.fallback.get_or_insert_with(|| {
             tracing::warn!(
                 "the operating system's random source failed; using a clock-seeded generator"
             );
             let nanos = SystemClock.now().unix_timestamp_nanos();
             SeededRandom::new(u64::try_from(nanos & i128::from(u64::MAX)).unwrap_or_default())
-        });
-        fallback.fill_bytes(dest);
+        })
+    }
+}
+
+impl RandomSource for OsRandom {
+    fn fill_bytes(&mut self, mut dest: &mut [u8]) {
+        while !dest.is_empty() {
+            if self.fallback.is_some() {
+                self.fallback().fill_bytes(dest);
+                return;
+            }
+            if self.used == Self::BUFFER {
+                if getrandom::fill(self.buffer.as_mut_slice()).is_err() {
+                    self.fallback().fill_bytes(dest);
+                    return;
+                }
+                self.used = 0;
+            }
+            let available = self.buffer.get(self.used..).unwrap_or_default();
+            let n = available.len().min(dest.len());
+            let (now, rest) = dest.split_at_mut(n);
+            now.copy_from_slice(available.get(..n).unwrap_or_default());
+            // Each byte is handed out once: wipe what was taken.
+            if let Some(taken) = self.buffer.get_mut(self.used..self.used + n) {
+                taken.fill(0);
+            }
+            self.used += n;
+            dest = rest;
+        }
     }
 }
 
@@ -104,6 +151,25 @@ mod tests {
         r.fill_bytes(&mut a);
         r.fill_bytes(&mut b);
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn os_random_hands_out_fresh_bytes_across_refills() {
+        let mut r = OsRandom::new();
+        let mut seen = std::collections::BTreeSet::new();
+        // Several buffers' worth in odd-sized pieces: no 13-byte piece repeats.
+        for _ in 0..(3 * OsRandom::BUFFER / 13) {
+            let mut piece = [0u8; 13];
+            r.fill_bytes(&mut piece);
+            assert!(seen.insert(piece), "a repeated piece");
+        }
+        let mut big = vec![0u8; 2 * OsRandom::BUFFER + 5];
+        r.fill_bytes(&mut big);
+        assert!(big.iter().any(|b| *b != 0));
+        assert!(
+            big[big.len() - 8..].iter().any(|b| *b != 0),
+            "filled to the end"
+        );
     }
 
     #[test]
