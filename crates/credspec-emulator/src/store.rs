@@ -197,6 +197,10 @@ impl std::fmt::Debug for Shared {
     }
 }
 
+/// How many prepared statements each connection keeps (every statement of the store fits:
+/// a statement is parsed once per connection, not once per request).
+const STATEMENT_CACHE: usize = 128;
+
 /// How many read connections a file database gets.
 const READERS: usize = 4;
 
@@ -227,6 +231,7 @@ impl Store {
                     | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             conn.busy_timeout(Duration::from_secs(30))?;
+            conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
             Ok::<_, rusqlite::Error>(conn)
         };
         let mut writer = match database {
@@ -236,6 +241,7 @@ impl Store {
         writer
             .busy_timeout(Duration::from_secs(30))
             .map_err(open_error)?;
+        writer.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let mut readers = Vec::new();
         if let Database::File(path) = database {
             let mode: String = writer

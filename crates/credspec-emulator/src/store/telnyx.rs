@@ -90,11 +90,9 @@ fn page<T: DeserializeOwned>(
             .collect();
         return Ok((items, total));
     }
-    let total: i64 = tx.query_row(
-        &format!("SELECT count(*) FROM {table} WHERE {clause}"),
-        params_from_iter(values.iter()),
-        |r| r.get(0),
-    )?;
+    let total: i64 = tx
+        .prepare_cached(&format!("SELECT count(*) FROM {table} WHERE {clause}"))?
+        .query_row(params_from_iter(values.iter()), |r| r.get(0))?;
     values.push(Value::Integer(limit));
     values.push(Value::Integer(offset));
     let items = rows(
@@ -119,7 +117,7 @@ fn rows<T: DeserializeOwned>(
     } else {
         " ORDER BY seq"
     };
-    let mut statement = tx.prepare(&format!(
+    let mut statement = tx.prepare_cached(&format!(
         "SELECT id, resource FROM {table} WHERE {clause}{order}"
     ))?;
     let raw = statement
@@ -139,11 +137,10 @@ fn get<T: DeserializeOwned>(
     id: &str,
 ) -> Result<Option<T>, StoreError> {
     let json: Option<String> = tx
-        .query_row(
-            &format!("SELECT resource FROM {table} WHERE id = ?1 AND account = ?2"),
-            (id, account.as_str()),
-            |r| r.get(0),
-        )
+        .prepare_cached(&format!(
+            "SELECT resource FROM {table} WHERE id = ?1 AND account = ?2"
+        ))?
+        .query_row((id, account.as_str()), |r| r.get(0))
         .optional()?;
     json.map(|j| decode(table, id, &j)).transpose()
 }
@@ -154,10 +151,11 @@ fn delete(
     account: &UserId,
     id: &str,
 ) -> Result<bool, StoreError> {
-    let n = tx.execute(
-        &format!("DELETE FROM {table} WHERE id = ?1 AND account = ?2"),
-        (id, account.as_str()),
-    )?;
+    let n = tx
+        .prepare_cached(&format!(
+            "DELETE FROM {table} WHERE id = ?1 AND account = ?2"
+        ))?
+        .execute((id, account.as_str()))?;
     Ok(n > 0)
 }
 
@@ -175,11 +173,8 @@ pub(crate) fn push_alias_taken(
     alias: &str,
 ) -> Result<bool, StoreError> {
     Ok(tx
-        .query_row(
-            "SELECT 1 FROM telnyx_push_credentials WHERE account = ?1 AND alias = ?2",
-            (account.as_str(), alias),
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM telnyx_push_credentials WHERE account = ?1 AND alias = ?2")?
+        .query_row((account.as_str(), alias), |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -191,17 +186,17 @@ pub(crate) fn insert_push(
     credential: &PushCredential,
 ) -> Result<(), StoreError> {
     let resource = encode(PUSH, &credential.id, credential)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO telnyx_push_credentials (id, account, alias, push_type, resource)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        (
-            &credential.id,
-            account.as_str(),
-            &credential.alias,
-            credential.push_type.as_str(),
-            &resource,
-        ),
-    )?;
+    )?
+    .execute((
+        &credential.id,
+        account.as_str(),
+        &credential.alias,
+        credential.push_type.as_str(),
+        &resource,
+    ))?;
     Ok(())
 }
 
@@ -271,12 +266,12 @@ pub(crate) fn count_on_tag(
     tag: &Tag,
     except: Option<&str>,
 ) -> Result<usize, StoreError> {
-    let n: i64 = tx.query_row(
-        "SELECT count(*) FROM telnyx_telephony_credentials
+    let n: i64 = tx
+        .prepare_cached(
+            "SELECT count(*) FROM telnyx_telephony_credentials
          WHERE account = ?1 AND tag = ?2 AND id IS NOT ?3",
-        (account.as_str(), tag.as_str(), except),
-        |r| r.get(0),
-    )?;
+        )?
+        .query_row((account.as_str(), tag.as_str(), except), |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
@@ -290,20 +285,20 @@ pub(crate) fn insert_telephony(
     let id = credential.id.clone().unwrap_or_default();
     let resource = encode(TELEPHONY, &id, credential)?;
     let c = telephony_columns(credential);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO telnyx_telephony_credentials
          (id, account, tag, name, resource_id, sip_username, resource)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        (
-            &id,
-            account.as_str(),
-            tag.map(Tag::as_str),
-            &c.name,
-            &c.resource_id,
-            &c.sip_username,
-            &resource,
-        ),
-    )?;
+    )?
+    .execute((
+        &id,
+        account.as_str(),
+        tag.map(Tag::as_str),
+        &c.name,
+        &c.resource_id,
+        &c.sip_username,
+        &resource,
+    ))?;
     Ok(())
 }
 
@@ -317,21 +312,21 @@ pub(crate) fn update_telephony(
     let id = credential.id.clone().unwrap_or_default();
     let resource = encode(TELEPHONY, &id, credential)?;
     let c = telephony_columns(credential);
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE telnyx_telephony_credentials
          SET tag = coalesce(?3, tag), name = ?4, resource_id = ?5, sip_username = ?6,
              resource = ?7
          WHERE id = ?1 AND account = ?2",
-        (
-            &id,
-            account.as_str(),
-            tag.map(Tag::as_str),
-            &c.name,
-            &c.resource_id,
-            &c.sip_username,
-            &resource,
-        ),
-    )?;
+    )?
+    .execute((
+        &id,
+        account.as_str(),
+        tag.map(Tag::as_str),
+        &c.name,
+        &c.resource_id,
+        &c.sip_username,
+        &resource,
+    ))?;
     Ok(())
 }
 

@@ -32,11 +32,11 @@ pub(crate) fn insert_classic(
     resource: &CredentialResource,
 ) -> Result<(), StoreError> {
     let json = encode(CLASSIC, sid, resource)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO twilio_classic_credentials (sid, account, store, resource)
          VALUES (?1, ?2, ?3, ?4)",
-        (sid, account.as_str(), store, &json),
-    )?;
+    )?
+    .execute((sid, account.as_str(), store, &json))?;
     Ok(())
 }
 
@@ -49,11 +49,11 @@ pub(crate) fn update_classic(
     resource: &CredentialResource,
 ) -> Result<(), StoreError> {
     let json = encode(CLASSIC, sid, resource)?;
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE twilio_classic_credentials SET resource = ?4
          WHERE sid = ?1 AND account = ?2 AND store = ?3",
-        (sid, account.as_str(), store, &json),
-    )?;
+    )?
+    .execute((sid, account.as_str(), store, &json))?;
     Ok(())
 }
 
@@ -65,12 +65,11 @@ pub(crate) fn get_classic(
     sid: &str,
 ) -> Result<Option<CredentialResource>, StoreError> {
     let json: Option<String> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT resource FROM twilio_classic_credentials
              WHERE sid = ?1 AND account = ?2 AND store = ?3",
-            (sid, account.as_str(), store),
-            |r| r.get(0),
-        )
+        )?
+        .query_row((sid, account.as_str(), store), |r| r.get(0))
         .optional()?;
     json.map(|j| decode(CLASSIC, sid, &j)).transpose()
 }
@@ -82,10 +81,11 @@ pub(crate) fn delete_classic(
     store: &str,
     sid: &str,
 ) -> Result<bool, StoreError> {
-    let n = tx.execute(
-        "DELETE FROM twilio_classic_credentials WHERE sid = ?1 AND account = ?2 AND store = ?3",
-        (sid, account.as_str(), store),
-    )?;
+    let n = tx
+        .prepare_cached(
+            "DELETE FROM twilio_classic_credentials WHERE sid = ?1 AND account = ?2 AND store = ?3",
+        )?
+        .execute((sid, account.as_str(), store))?;
     Ok(n > 0)
 }
 
@@ -97,7 +97,7 @@ pub(crate) fn list_classic(
     offset: u64,
     limit: usize,
 ) -> Result<Vec<CredentialResource>, StoreError> {
-    let mut statement = tx.prepare(
+    let mut statement = tx.prepare_cached(
         "SELECT sid, resource FROM twilio_classic_credentials
          WHERE account = ?1 AND store = ?2 ORDER BY seq LIMIT ?3 OFFSET ?4",
     )?;
@@ -125,7 +125,7 @@ pub(crate) fn comms_snapshot(
     tx: &Transaction<'_>,
     account: &AccountSid,
 ) -> Result<CommsAccount, StoreError> {
-    let mut statement = tx.prepare(
+    let mut statement = tx.prepare_cached(
         "SELECT name, is_default FROM twilio_comms_apps WHERE account = ?1 ORDER BY seq",
     )?;
     let apps = statement
@@ -133,7 +133,7 @@ pub(crate) fn comms_snapshot(
             Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut statement = tx.prepare(
+    let mut statement = tx.prepare_cached(
         "SELECT id, app_name, credential_type, is_default FROM twilio_comms_credentials
          WHERE account = ?1 ORDER BY seq",
     )?;
@@ -179,10 +179,10 @@ pub(crate) fn insert_app(
     name: &AppName,
     is_default: bool,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO twilio_comms_apps (account, name, is_default) VALUES (?1, ?2, ?3)",
-        (account.as_str(), name.as_str(), is_default),
-    )?;
+    )?
+    .execute((account.as_str(), name.as_str(), is_default))?;
     Ok(())
 }
 
@@ -192,10 +192,8 @@ pub(crate) fn set_default_app(
     account: &AccountSid,
     name: &AppName,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE twilio_comms_apps SET is_default = (name = ?2) WHERE account = ?1",
-        (account.as_str(), name.as_str()),
-    )?;
+    tx.prepare_cached("UPDATE twilio_comms_apps SET is_default = (name = ?2) WHERE account = ?1")?
+        .execute((account.as_str(), name.as_str()))?;
     Ok(())
 }
 
@@ -205,10 +203,8 @@ pub(crate) fn delete_app(
     account: &AccountSid,
     name: &AppName,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "DELETE FROM twilio_comms_apps WHERE account = ?1 AND name = ?2",
-        (account.as_str(), name.as_str()),
-    )?;
+    tx.prepare_cached("DELETE FROM twilio_comms_apps WHERE account = ?1 AND name = ?2")?
+        .execute((account.as_str(), name.as_str()))?;
     Ok(())
 }
 
@@ -220,23 +216,23 @@ pub(crate) fn insert_comms(
 ) -> Result<(), StoreError> {
     let id = credential.id.clone().unwrap_or_default();
     let json = encode(COMMS, &id, credential)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO twilio_comms_credentials
          (id, account, app_name, credential_type, is_default, resource)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        (
-            &id,
-            account.as_str(),
-            credential.app_name.clone().unwrap_or_default(),
-            credential
-                .credential_type
-                .as_ref()
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default(),
-            credential.is_default.unwrap_or(false),
-            &json,
-        ),
-    )?;
+    )?
+    .execute((
+        &id,
+        account.as_str(),
+        credential.app_name.clone().unwrap_or_default(),
+        credential
+            .credential_type
+            .as_ref()
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default(),
+        credential.is_default.unwrap_or(false),
+        &json,
+    ))?;
     Ok(())
 }
 
@@ -248,10 +244,10 @@ pub(crate) fn update_comms(
 ) -> Result<(), StoreError> {
     let id = credential.id.clone().unwrap_or_default();
     let json = encode(COMMS, &id, credential)?;
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE twilio_comms_credentials SET resource = ?3 WHERE id = ?1 AND account = ?2",
-        (&id, account.as_str(), &json),
-    )?;
+    )?
+    .execute((&id, account.as_str(), &json))?;
     Ok(())
 }
 
@@ -262,10 +258,10 @@ pub(crate) fn set_comms_default(
     id: &CommsCredentialId,
     is_default: bool,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE twilio_comms_credentials SET is_default = ?3 WHERE id = ?1 AND account = ?2",
-        (id.as_str(), account.as_str(), is_default),
-    )?;
+    )?
+    .execute((id.as_str(), account.as_str(), is_default))?;
     Ok(())
 }
 
@@ -275,10 +271,8 @@ pub(crate) fn delete_comms(
     account: &AccountSid,
     id: &CommsCredentialId,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "DELETE FROM twilio_comms_credentials WHERE id = ?1 AND account = ?2",
-        (id.as_str(), account.as_str()),
-    )?;
+    tx.prepare_cached("DELETE FROM twilio_comms_credentials WHERE id = ?1 AND account = ?2")?
+        .execute((id.as_str(), account.as_str()))?;
     Ok(())
 }
 
@@ -288,7 +282,7 @@ fn comms_rows(
     clause: &str,
     values: &[Value],
 ) -> Result<Vec<PushNotificationCredential>, StoreError> {
-    let mut statement = tx.prepare(&format!(
+    let mut statement = tx.prepare_cached(&format!(
         "SELECT id, resource, is_default FROM twilio_comms_credentials WHERE {clause}"
     ))?;
     let raw = statement
