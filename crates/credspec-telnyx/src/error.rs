@@ -98,6 +98,14 @@ pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Decode
             message: String::from("expected a JSON object"),
         });
     }
+    // Plain serde first: tracking the path costs as much as the decoding itself, and only a
+    // body that fails needs it, so only that one is read again with the path tracked.
+    let mut plain = serde_json::Deserializer::from_str(text);
+    if let Ok(value) = T::deserialize(&mut plain)
+        && plain.end().is_ok()
+    {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
     de.end().map_err(|e| DecodeError::Json {
@@ -113,6 +121,10 @@ pub(crate) fn decode_value<T: DeserializeOwned>(
     value: Value,
     prefix: &str,
 ) -> Result<T, DecodeError> {
+    // As in `decode_json`: the path is tracked only when plain serde fails.
+    if let Ok(decoded) = T::deserialize(&value) {
+        return Ok(decoded);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let (path, message) = path_parts(&e);
         DecodeError::Json {

@@ -107,6 +107,11 @@ pub(crate) fn check_size(len: usize) -> Result<(), DecodeError> {
 /// Decodes a JSON body into `T`, naming the offending field by JSON pointer.
 pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let text = body_text(bytes)?;
+    // Plain serde first: tracking the path costs as much as the decoding itself, and only a
+    // body that fails needs it, so only that one is read again with the path tracked.
+    if let Ok(value) = plain(text) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let (path, message) = path_parts(&e);
@@ -125,9 +130,26 @@ pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Decode
     Ok(value)
 }
 
+/// `text` as `T` with nothing but serde, trailing characters refused.
+fn plain<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
 /// Decodes a JSON body that must be an object (serde's derive also accepts an array for a
 /// struct, which no Twilio API does), then into `T`.
 pub(crate) fn decode_json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    // A body that opens with `{` is an object if it is JSON at all: read it straight into
+    // `T` (the way through a `Value` below allocates the whole tree first, and is kept for
+    // the bodies that fail, to name what is wrong).
+    if let Ok(text) = body_text(bytes)
+        && text.trim_start().starts_with('{')
+        && let Ok(value) = plain(text)
+    {
+        return Ok(value);
+    }
     let value: Value = decode_json(bytes)?;
     if !value.is_object() {
         return Err(DecodeError::Json {

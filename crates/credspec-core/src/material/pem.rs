@@ -168,6 +168,12 @@ fn valid_label(label: &str) -> bool {
         && label.bytes().all(|b| (0x20..=0x7E).contains(&b))
 }
 
+/// The first offset of `needle` in `haystack` (SIMD search: `str::find` sets up a two-way
+/// searcher per call, which cost more than the search on a certificate's body).
+fn find(haystack: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+}
+
 /// Finds the one block in `input` and checks everything outside its body.
 pub(crate) fn locate(input: &str) -> Result<Located<'_>, MaterialError> {
     let bytes = input.as_bytes();
@@ -176,15 +182,20 @@ pub(crate) fn locate(input: &str) -> Result<Located<'_>, MaterialError> {
         start = '\u{FEFF}'.len_utf8();
     }
     let start = skip_space(bytes, start);
-    let begin = input.find(BEGIN).ok_or(MaterialError::NoBeginMarker)?;
-    if begin != start {
+    // The marker must open the input: look there first, anywhere else only for the error.
+    let begin = if input
+        .get(start..)
+        .is_some_and(|rest| rest.starts_with(BEGIN))
+    {
+        start
+    } else {
+        find(input, BEGIN).ok_or(MaterialError::NoBeginMarker)?;
         return Err(MaterialError::DataBeforeBlock { offset: start });
-    }
+    };
     let label_start = begin + BEGIN.len();
     let after_begin = input.get(label_start..).unwrap_or_default();
-    let label_len = after_begin
-        .find(DASHES)
-        .ok_or(MaterialError::MalformedMarker { offset: begin })?;
+    let label_len =
+        find(after_begin, DASHES).ok_or(MaterialError::MalformedMarker { offset: begin })?;
     let label = after_begin.get(..label_len).unwrap_or_default();
     if !valid_label(label) {
         return Err(MaterialError::MalformedMarker { offset: begin });
@@ -194,11 +205,11 @@ pub(crate) fn locate(input: &str) -> Result<Located<'_>, MaterialError> {
     let truncated = || MaterialError::Truncated {
         label: label.to_owned(),
     };
-    let end_rel = rest.find(END).ok_or_else(truncated)?;
+    let end_rel = find(rest, END).ok_or_else(truncated)?;
     let body = rest.get(..end_rel).unwrap_or_default();
     let end_label_start = body_offset + end_rel + END.len();
     let after_end = input.get(end_label_start..).unwrap_or_default();
-    let end_label_len = after_end.find(DASHES).ok_or_else(truncated)?;
+    let end_label_len = find(after_end, DASHES).ok_or_else(truncated)?;
     let end_label = after_end.get(..end_label_len).unwrap_or_default();
     if end_label != label {
         if !valid_label(end_label) {
@@ -280,28 +291,52 @@ pub(crate) fn decode_base64_with(
     base: usize,
 ) -> Result<Vec<u8>, usize> {
     let bytes = text.as_bytes();
+    // The base64 alphabet without whitespace and line breaks (literal or escaped `\n`).
     let mut compact = Vec::with_capacity(bytes.len());
-    let mut offsets = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while let Some(rest) = bytes.get(i..) {
-        let Some(&b) = rest.first() else { break };
-        let n = space_len(rest);
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=') {
+            compact.push(b);
+            i += 1;
+            continue;
+        }
+        let n = space_len(bytes.get(i..).unwrap_or_default());
         if n == 0 {
             compact.push(b);
-            offsets.push(base + i);
             i += 1;
         } else {
             i += n;
         }
     }
     let end = base + bytes.len();
-    let at = |index: usize| offsets.get(index).copied().unwrap_or(end);
     engine.decode(&compact).map_err(|e| match e {
         base64::DecodeError::InvalidByte(index, _)
         | base64::DecodeError::InvalidLastSymbol(index, _)
-        | base64::DecodeError::InvalidLength(index) => at(index),
+        | base64::DecodeError::InvalidLength(index) => {
+            offset_of_kept(bytes, index).map_or(end, |offset| base + offset)
+        }
         base64::DecodeError::InvalidPadding => end,
     })
+}
+
+/// The offset in `bytes` of the `index`-th byte [`decode_base64_with`] kept (an error's
+/// position; worked out again only when there is an error).
+fn offset_of_kept(bytes: &[u8], index: usize) -> Option<usize> {
+    let mut kept = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let n = space_len(bytes.get(i..).unwrap_or_default());
+        if n == 0 {
+            if kept == index {
+                return Some(i);
+            }
+            kept += 1;
+            i += 1;
+        } else {
+            i += n;
+        }
+    }
+    None
 }
 
 #[cfg(test)]
