@@ -161,3 +161,32 @@ fn conform_runs_against_the_embedded_emulator_and_reports() {
     let out = credspec(&["conform", "--report", "yaml=x"], "");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn serve_refuses_a_bad_config_file_before_listening_and_keeps_its_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("accounts.toml");
+    std::fs::write(
+        &config,
+        "twilio_accounts = [\"ACnot-a-sid:hunter2-secret\"]\n",
+    )
+    .unwrap();
+    let db = dir.path().join("serve.db");
+    let out = credspec(
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            db.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        "",
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("twilio_accounts[0]"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(!db.exists(), "nothing was opened or served");
+}

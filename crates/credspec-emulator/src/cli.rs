@@ -2,10 +2,11 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)] // A command line is where output goes.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::str::FromStr;
 
-use crate::{APIS, Database, Emulator, TelnyxApiKey, TwilioAccount, TwilioApiKey};
+use crate::{APIS, AccountError, Database, Emulator, TelnyxApiKey, TwilioAccount, TwilioApiKey};
 use tracing_subscriber::filter::LevelFilter;
 
 /// Options of the emulator binary (`credspec-emulator`) and of `credspec serve`.
@@ -26,6 +27,11 @@ pub struct Args {
     /// A Telnyx API key; each key is its own account (repeatable).
     #[arg(long = "telnyx-api-key", value_name = "KEY")]
     telnyx_api_keys: Vec<TelnyxApiKey>,
+    /// A TOML file of accounts and keys, added to those of the flags: `twilio_accounts`,
+    /// `twilio_api_keys` and `telnyx_api_keys`, each a list of strings written as its flag
+    /// takes them. Keeps secrets out of the process list.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Refuse documentation placeholders (`MIIGVDCC...`) as credential material.
     #[arg(long)]
     strict_material: bool,
@@ -65,7 +71,136 @@ pub fn main(args: Args) -> ExitCode {
     }
 }
 
-async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+/// The accounts and keys of a `--config` file.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ConfigFile {
+    /// `twilio_accounts`: `ACCOUNT_SID:AUTH_TOKEN` each.
+    pub twilio_accounts: Vec<TwilioAccount>,
+    /// `twilio_api_keys`: `KEY_SID:SECRET:ACCOUNT_SID` each.
+    pub twilio_api_keys: Vec<TwilioApiKey>,
+    /// `telnyx_api_keys`: one key each.
+    pub telnyx_api_keys: Vec<TelnyxApiKey>,
+}
+
+/// Why a `--config` file cannot be used. No message holds a secret: an entry is named by
+/// its list and position, never by its value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Not TOML of the documented shape (an unknown key, a value that is not a list of
+    /// strings).
+    #[error("config file {path} is not valid: {message}")]
+    Shape {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An entry its flag would refuse.
+    #[error("config file {path}: {list}[{index}]: {source}")]
+    Entry {
+        /// The file.
+        path: String,
+        /// The list (`twilio_accounts`...).
+        list: &'static str,
+        /// The entry's position, from 0.
+        index: usize,
+        /// Why.
+        source: AccountError,
+    },
+}
+
+/// The raw file: lists of strings, nothing else.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    twilio_accounts: Vec<String>,
+    #[serde(default)]
+    twilio_api_keys: Vec<String>,
+    #[serde(default)]
+    telnyx_api_keys: Vec<String>,
+}
+
+impl ConfigFile {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Checks the text of a config file read from `path` (named in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let name = || path.display().to_string();
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            // toml's and serde's messages may quote a value, which may be a secret: keep an
+            // unknown key's message (it names the key), otherwise say where and what shape.
+            let line = e.span().map(|span| {
+                text.get(..span.start)
+                    .unwrap_or_default()
+                    .lines()
+                    .count()
+                    .max(1)
+            });
+            let what = if e.message().starts_with("unknown field") {
+                e.message().to_owned()
+            } else {
+                String::from(
+                    "expected TOML with twilio_accounts, twilio_api_keys and telnyx_api_keys, \
+                     each a list of strings",
+                )
+            };
+            ConfigError::Shape {
+                path: name(),
+                message: match line {
+                    Some(line) => format!("line {line}: {what}"),
+                    None => what,
+                },
+            }
+        })?;
+        fn entries<T: FromStr<Err = AccountError>>(
+            list: &'static str,
+            raw: &[String],
+            path: &dyn Fn() -> String,
+        ) -> Result<Vec<T>, ConfigError> {
+            raw.iter()
+                .enumerate()
+                .map(|(index, value)| {
+                    value.parse().map_err(|source| ConfigError::Entry {
+                        path: path(),
+                        list,
+                        index,
+                        source,
+                    })
+                })
+                .collect()
+        }
+        Ok(Self {
+            twilio_accounts: entries("twilio_accounts", &raw.twilio_accounts, &name)?,
+            twilio_api_keys: entries("twilio_api_keys", &raw.twilio_api_keys, &name)?,
+            telnyx_api_keys: entries("telnyx_api_keys", &raw.telnyx_api_keys, &name)?,
+        })
+    }
+}
+
+async fn run(mut args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(path) = &args.config {
+        let file = ConfigFile::load(path)?;
+        args.twilio_accounts.extend(file.twilio_accounts);
+        args.twilio_api_keys.extend(file.twilio_api_keys);
+        args.telnyx_api_keys.extend(file.telnyx_api_keys);
+    }
     let database = if args.db.as_os_str() == ":memory:" {
         Database::memory()
     } else {
@@ -143,4 +278,80 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+    const KEY_SID: &str = "SK0123456789abcdef0123456789abcdef";
+
+    fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
+        ConfigFile::parse(text, Path::new("accounts.toml"))
+    }
+
+    #[test]
+    fn every_list_reads_as_its_flag_does() {
+        let text = format!(
+            "twilio_accounts = [\"{ACCOUNT}:token-a\"]\n\
+             twilio_api_keys = [\"{KEY_SID}:key-secret:{ACCOUNT}\"]\n\
+             telnyx_api_keys = [\"KEY-one\", \"KEY-two\"]\n"
+        );
+        let file = parse(&text).unwrap();
+        assert_eq!(
+            file,
+            ConfigFile {
+                twilio_accounts: vec![format!("{ACCOUNT}:token-a").parse().unwrap()],
+                twilio_api_keys: vec![format!("{KEY_SID}:key-secret:{ACCOUNT}").parse().unwrap()],
+                telnyx_api_keys: vec!["KEY-one".parse().unwrap(), "KEY-two".parse().unwrap()],
+            }
+        );
+        assert_eq!(
+            parse("").unwrap(),
+            ConfigFile::default(),
+            "every list is optional"
+        );
+    }
+
+    #[test]
+    fn a_bad_entry_is_named_by_position_never_by_value() {
+        let text = format!("twilio_accounts = [\"{ACCOUNT}:ok\", \"ACnope:hunter2\"]");
+        let error = parse(&text).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            matches!(
+                error,
+                ConfigError::Entry {
+                    list: "twilio_accounts",
+                    index: 1,
+                    ..
+                }
+            ),
+            "{message}"
+        );
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_shapes_are_refused_without_echoing_values() {
+        let unknown = parse("telnyx_keys = [\"KEY-secret-value\"]").unwrap_err();
+        assert!(matches!(unknown, ConfigError::Shape { .. }), "{unknown}");
+        assert!(unknown.to_string().contains("telnyx_keys"), "{unknown}");
+        assert!(
+            !unknown.to_string().contains("KEY-secret-value"),
+            "{unknown}"
+        );
+        let not_a_list = parse("telnyx_api_keys = \"KEY-secret-value\"").unwrap_err();
+        assert!(
+            matches!(not_a_list, ConfigError::Shape { .. }),
+            "{not_a_list}"
+        );
+        assert!(
+            !not_a_list.to_string().contains("KEY-secret-value"),
+            "{not_a_list}"
+        );
+        let missing = ConfigFile::load(Path::new("no/such/credspec.toml")).unwrap_err();
+        assert!(matches!(missing, ConfigError::Read { .. }), "{missing}");
+    }
 }
