@@ -114,7 +114,7 @@ pub enum ConfigError {
         /// The entry's position, from 0.
         index: usize,
         /// Why.
-        source: AccountError,
+        source: Box<AccountError>,
     },
 }
 
@@ -181,7 +181,7 @@ impl ConfigFile {
                         path: path(),
                         list,
                         index,
-                        source,
+                        source: Box::new(source),
                     })
                 })
                 .collect()
