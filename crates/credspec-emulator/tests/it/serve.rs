@@ -340,3 +340,78 @@ async fn lifecycles_over_http_and_graceful_shutdown() {
         "stopped listening"
     );
 }
+
+/// The one curl example of the seeds (seed 001), sent as curl sends it: to
+/// `ip-messaging.twilio.com` (here through the `Host` header, as a hosts-file entry would),
+/// HTTP Basic, form-encoded `Type=apn`. Without material it is refused as decision D12 says,
+/// in Twilio's error format; with the documented placeholder material added it is created
+/// and read back at the vendor path.
+#[tokio::test]
+async fn the_seed_curl_example_as_curl_sends_it() {
+    let clock = Arc::new(FixedClock::new(START));
+    let emulator = builder(&clock, 12)
+        .database(Database::memory())
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = emulator
+        .serve(listener, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    let addr = served.local_addr();
+    let host = Some("ip-messaging.twilio.com");
+
+    let (status, _, body) = raw_http(
+        addr,
+        "POST",
+        "/v2/Credentials",
+        host,
+        &form_headers(),
+        b"Type=apn".to_vec(),
+    )
+    .await;
+    let refusal = json(&body);
+    assert_eq!(status, 400, "{refusal}");
+    assert_eq!(refusal["code"], 21243, "{refusal}");
+    assert_eq!(refusal["status"], 400, "{refusal}");
+
+    let with_material = "Type=apn&FriendlyName=Test+slow+create&Sandbox=false\
+        &Certificate=-----BEGIN+CERTIFICATE-----MIIFnTCCBIWgAwIBAgIIAjy9H849%2BE8w...-----END+CERTIFICATE-----\
+        &PrivateKey=-----BEGIN+RSA+PRIVATE+KEY-----MIIEpQIBAAKCAQEAuyf%2FlNrH9ck8DmNy...-----END+RSA+PRIVATE+KEY-----";
+    let (status, _, body) = raw_http(
+        addr,
+        "POST",
+        "/v2/Credentials",
+        host,
+        &form_headers(),
+        with_material.as_bytes().to_vec(),
+    )
+    .await;
+    let created = json(&body);
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["type"], "apn");
+    assert_eq!(created["sandbox"], "False");
+    assert_eq!(created["account_sid"], AC_A);
+    let sid = created["sid"].as_str().unwrap();
+    assert_eq!(
+        created["url"],
+        format!("http://ip-messaging.twilio.com/v2/Credentials/{sid}"),
+        "the self link names the host the request was sent to"
+    );
+    let (status, _, body) = raw_http(
+        addr,
+        "GET",
+        &format!("/v2/Credentials/{sid}"),
+        host,
+        &form_headers(),
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(json(&body)["sid"], sid);
+    let _ = stop.send(());
+    served.wait().await.unwrap();
+}
