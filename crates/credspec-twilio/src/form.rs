@@ -1,46 +1,59 @@
-//! `application/x-www-form-urlencoded` bodies and query strings, decoded with the
-//! `form_urlencoded` crate after the checks it does not make (it decodes lossily): size,
-//! UTF-8, `%` followed by two hex digits, UTF-8 after percent-decoding, and known
-//! parameters given once.
+//! `application/x-www-form-urlencoded` bodies and query strings: size, UTF-8, `%` followed
+//! by two hex digits, UTF-8 after percent-decoding, and known parameters given once. Each
+//! key and each known parameter's value is decoded in one pass, with the checks that the
+//! `form_urlencoded` crate does not make (it decodes lossily); bodies are written with
+//! `form_urlencoded`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::error::{DecodeError, body_text, check_size, clip_name};
 
-/// Checks every `%` of a raw key or value and that its percent-decoded bytes are UTF-8.
-/// `field` names the parameter in errors.
-fn check_component(raw: &str, field: &str) -> Result<(), DecodeError> {
+/// Decodes a raw key or value (`+` is a space, `%XX` a byte) and checks that every `%` is
+/// followed by two hex digits and that the decoded bytes are UTF-8. `field` names the
+/// parameter in errors. Borrows when there is nothing to decode.
+fn decode_component<'a>(raw: &'a str, field: &str) -> Result<Cow<'a, str>, DecodeError> {
     let bytes = raw.as_bytes();
+    if !bytes.iter().any(|b| matches!(b, b'%' | b'+')) {
+        return Ok(Cow::Borrowed(raw));
+    }
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = |j: usize| bytes.get(j).and_then(|c| char::from(*c).to_digit(16));
-            let (Some(hi), Some(lo)) = (hex(i + 1), hex(i + 2)) else {
-                return Err(DecodeError::Percent {
-                    field: clip_name(field),
-                    offset: i,
-                });
-            };
-            // Two hex digits make at most 0xff.
-            decoded.push(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX));
-            i += 3;
-        } else {
-            decoded.push(b);
-            i += 1;
+        match b {
+            b'%' => {
+                let hex = |j: usize| bytes.get(j).and_then(|c| char::from(*c).to_digit(16));
+                let (Some(hi), Some(lo)) = (hex(i + 1), hex(i + 2)) else {
+                    return Err(DecodeError::Percent {
+                        field: clip_name(field),
+                        offset: i,
+                    });
+                };
+                // Two hex digits make at most 0xff.
+                decoded.push(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX));
+                i += 3;
+            }
+            b'+' => {
+                decoded.push(b' ');
+                i += 1;
+            }
+            _ => {
+                decoded.push(b);
+                i += 1;
+            }
         }
     }
-    if std::str::from_utf8(&decoded).is_err() {
-        return Err(DecodeError::ParameterUtf8 {
+    String::from_utf8(decoded)
+        .map(Cow::Owned)
+        .map_err(|_| DecodeError::ParameterUtf8 {
             field: clip_name(field),
-        });
-    }
-    Ok(())
+        })
 }
 
 /// Parses a form body or query string (a leading `?` is skipped), keeping the parameters
 /// in `known` (each at most once) and ignoring the rest, as Twilio ignores unknown
-/// parameters. Names are matched exactly (Twilio's parameter names are case-sensitive).
+/// parameters (an unknown parameter's key is still checked, its value is not). Names are
+/// matched exactly (Twilio's parameter names are case-sensitive).
 pub(crate) fn parse(
     text: &str,
     known: &[&'static str],
@@ -50,17 +63,15 @@ pub(crate) fn parse(
     let mut found = BTreeMap::new();
     for pair in text.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
-        check_component(raw_key, raw_key)?;
-        for (key, value) in form_urlencoded::parse(pair.as_bytes()) {
-            let Some(name) = known.iter().copied().find(|k| *k == key) else {
-                continue;
-            };
-            check_component(raw_value, name)?;
-            if found.insert(name, value.into_owned()).is_some() {
-                return Err(DecodeError::RepeatedKey {
-                    field: name.to_owned(),
-                });
-            }
+        let key = decode_component(raw_key, raw_key)?;
+        let Some(name) = known.iter().copied().find(|k| *k == key) else {
+            continue;
+        };
+        let value = decode_component(raw_value, name)?;
+        if found.insert(name, value.into_owned()).is_some() {
+            return Err(DecodeError::RepeatedKey {
+                field: name.to_owned(),
+            });
         }
     }
     Ok(found)
