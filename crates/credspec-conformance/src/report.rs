@@ -1,4 +1,55 @@
-//! Reports of a run: the closing summary table, JUnit XML and JSON.
+//! Reports of a run: the closing summary table ([`summary_table`]), JUnit XML ([`junit`])
+//! and JSON ([`json`]).
+//!
+//! # JUnit XML
+//!
+//! One `<testsuite>` per API (`name`, `tests`, `failures`, `skipped`), one `<testcase>` per
+//! case (`classname` = the API, `name` = the case id, `time` in seconds). A failed case has
+//! a `<failure message="first line">` holding every failed check with expected and actual
+//! values and the curl command of each failed step; a skipped case or a known failure has
+//! `<skipped message="why"/>`. Characters XML 1.0 cannot hold (control characters other
+//! than tab and line breaks) are written as `\u{..}`.
+//!
+//! # JSON
+//!
+//! `credspec conform --report json=FILE` writes the [`SuiteReport`] (pretty-printed):
+//!
+//! ```json
+//! {
+//!   "cases": [
+//!     {
+//!       "id": "telephony-credentials.create.documented-response",
+//!       "title": "Create a credential as documented",
+//!       "api": "telnyx/telephony-credentials",
+//!       "status": "failed",
+//!       "checks": [
+//!         { "kind": "status", "step": "request", "outcome": "passed" },
+//!         { "kind": "domain", "step": "request", "outcome": "failed",
+//!           "failures": [ { "message": "created_at is not ISO-8601",
+//!                           "expected": "2020-06-18T21:32:38.000Z",
+//!                           "actual": "Thu, 18 Jun 2020 21:32:38 +0000" } ] },
+//!         { "kind": "capture", "step": "request", "outcome": "skipped",
+//!           "reason": "no capture in this case" }
+//!       ],
+//!       "curls": { "request": "curl -X POST 'http://127.0.0.1:4010/telnyx/v2/telephony_credentials' ..." },
+//!       "millis": 3
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! - `status`: `passed`, `failed`, `skipped`, `known-failure` or `unexpected-pass` (listed in
+//!   `specs/known-failures.toml` but passed; fails the run like `failed`).
+//! - `note`: present for `skipped` (why) and `known-failure` / `unexpected-pass` (the listed
+//!   reason).
+//! - `checks[].kind`: `transport`, `status`, `headers`, `schema`, `domain`, `body`, `error`,
+//!   `capture` or `cleanup`; `step`: the scenario step's name, `request` for a single-request
+//!   case, `cleanup` for cleanup; `outcome`: `passed`, `failed` (with `failures`, each with
+//!   `message` and, when the check compared one value, `expected` and `actual`) or `skipped`
+//!   (with `reason`).
+//! - `curls`: for each failed step, a curl command that reproduces its request, secrets
+//!   masked.
+//! - `millis`: the case's wall time.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -94,11 +145,25 @@ pub fn summary_table(report: &SuiteReport) -> String {
     out
 }
 
+/// Escapes text for an XML attribute or element. XML 1.0 cannot hold most control
+/// characters even escaped (a response body in a failure may contain any), so those are
+/// written as `\u{..}`.
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// JUnit XML: one test suite per API, one test case per case.
@@ -112,9 +177,10 @@ pub fn junit(report: &SuiteReport) -> String {
     );
     for (api, cases) in by_api {
         let failures = cases.iter().filter(|c| c.status.fails_run()).count();
+        // Known failures are written as `<skipped>` too, so they count here.
         let skipped = cases
             .iter()
-            .filter(|c| c.status == CaseStatus::Skipped)
+            .filter(|c| matches!(c.status, CaseStatus::Skipped | CaseStatus::KnownFailure))
             .count();
         let _ = writeln!(
             out,
@@ -160,7 +226,7 @@ pub fn junit(report: &SuiteReport) -> String {
     out
 }
 
-/// The whole report as JSON.
+/// The whole report as JSON, in the shape the module documentation shows.
 pub fn json(report: &SuiteReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

@@ -2,4 +2,5 @@
 // Helpers outside #[test] functions may unwrap: a broken spec file should stop the test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod report;
 mod specs;
