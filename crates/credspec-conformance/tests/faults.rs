@@ -73,6 +73,8 @@ struct Answer {
     content_type: String,
     json: Option<Value>,
     raw: Vec<u8>,
+    /// Headers to take out of the response.
+    removed_headers: Vec<header::HeaderName>,
 }
 
 type Rewrite = Box<dyn Fn(&Seen, &mut Answer) + Send + Sync>;
@@ -257,11 +259,15 @@ async fn faulty(State(state): State<Arc<Faulty>>, request: Request, next: Next) 
         content_type,
         json,
         raw,
+        removed_headers: Vec::new(),
     };
     if let Some(rewrite) = &state.fault.rewrite {
         rewrite(&seen, &mut answer);
     }
     response_parts.status = StatusCode::from_u16(answer.status).unwrap();
+    for name in &answer.removed_headers {
+        response_parts.headers.remove(name);
+    }
     response_parts.headers.remove(header::CONTENT_LENGTH);
     response_parts.headers.insert(
         header::CONTENT_TYPE,
@@ -781,6 +787,7 @@ async fn a_self_url_at_another_credential_fails_domain() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn telnyx_errors_from_a_twilio_api_fail_schema_body_and_error() {
+    // The TwilioError schema, the exact documented body and the classic error format all fail.
     let fault = Fault::rewrite(|_, a| {
         let status = a.status;
         if let Some(body) = a.json.as_mut()
@@ -807,6 +814,7 @@ async fn telnyx_errors_from_a_twilio_api_fail_schema_body_and_error() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_comms_create_answered_201_fails_status() {
+    // Comms creates are accepted (202); the body and headers are unchanged, so only status.
     let fault = Fault::rewrite(|seen, a| {
         if seen.method == "POST" && a.status == 202 {
             a.status = 201;
@@ -888,6 +896,85 @@ async fn a_next_page_url_off_the_collection_fails_domain_then_status() {
             "notify-v1.paging.three-pages",
             &[Status, Domain, BodyCheck, Capture],
         )],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_comms_date_with_milliseconds_fails_domain() {
+    // The Comms schema has `format: date-time` only (".000Z" is a valid one) and the body
+    // redacts timestamps: only the domain knows Comms writes whole seconds.
+    let fault = Fault::rewrite(|_, a| {
+        if let Some(Value::String(s)) = a.json.as_mut().and_then(|b| b.get_mut("createdAt"))
+            && let Some(seconds) = s.strip_suffix('Z')
+        {
+            *s = format!("{seconds}.000Z");
+        }
+    });
+    assert_caught(fault, &[("comms-v1.fetch.documented-example", &[Domain])]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn classic_errors_from_comms_fail_schema_body_and_error() {
+    // Comms answers `errors[]`: the classic body breaks its schema, the documented body and
+    // the vendor-format check of the error.
+    let fault = Fault::rewrite(|_, a| {
+        let status = a.status;
+        if let Some(body) = a.json.as_mut()
+            && let Some(error) = body.pointer("/errors/0")
+        {
+            let code = error["code"].clone();
+            let message = error["message"].clone();
+            *body = json!({
+                "code": code,
+                "message": message,
+                "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
+                "status": status,
+            });
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("comms-v1.create.auth-missing", &[Schema, BodyCheck, Error]),
+            ("comms-v1.fetch.unknown-id", &[Schema, BodyCheck, Error]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_comms_location_at_another_id_fails_domain() {
+    // Well-formed (schema passes, the body redacts it) but naming another credential: the
+    // domain sees it differ from resourceId's location and from the Location header.
+    let fault = Fault::rewrite(|_, a| {
+        if a.status == 202
+            && let Some(Value::String(location)) =
+                a.json.as_mut().and_then(|b| b.get_mut("resourceLocation"))
+        {
+            let flipped = if location.ends_with('0') { '1' } else { '0' };
+            location.pop();
+            location.push(flipped);
+        }
+    });
+    assert_caught(fault, &[("comms-v1.create.fcm", &[Domain])]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_comms_create_without_location_fails_headers_and_domain() {
+    // The case requires the header (headers), and the domain finds it absent where it must
+    // repeat resourceLocation.
+    let fault = Fault::rewrite(|_, a| {
+        if a.status == 202 {
+            a.removed_headers.push(header::LOCATION);
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("comms-v1.create.fcm", &[Headers, Domain]),
+            ("comms-v1.create.apn", &[Headers, Domain]),
+        ],
     )
     .await;
 }
