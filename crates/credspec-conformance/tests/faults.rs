@@ -64,6 +64,8 @@ struct Seen {
     method: String,
     path: String,
     authorization: Option<String>,
+    /// The request body as sent.
+    body: Vec<u8>,
 }
 
 /// A response as the faulty layer may rewrite it: the body is parsed when it is JSON.
@@ -176,6 +178,7 @@ async fn faulty(State(state): State<Arc<Faulty>>, request: Request, next: Next) 
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
+        body: body.to_vec(),
     };
     let response = next
         .run(Request::from_parts(parts.clone(), Body::from(body.clone())))
@@ -974,6 +977,28 @@ async fn a_comms_create_without_location_fails_headers_and_domain() {
         &[
             ("comms-v1.create.fcm", &[Headers, Domain]),
             ("comms-v1.create.apn", &[Headers, Domain]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_twilio_secret_echoed_in_an_extra_member_fails_body_and_domain() {
+    // The schema allows unknown members; the exact documented body does not, and the domain
+    // finds the sent secret in the response.
+    let fault = Fault::each_classic_credential(|seen, r| {
+        let echoed = form_urlencoded::parse(&seen.body)
+            .find(|(name, _)| matches!(name.as_ref(), "ApiKey" | "Secret"))
+            .map(|(_, value)| value.into_owned());
+        if let Some(secret) = echoed {
+            r.insert(String::from("note"), json!(secret));
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("notify-v1.create.gcm-api-key", &[BodyCheck, Domain]),
+            ("chat-v2.create.fcm-service-account", &[BodyCheck, Domain]),
         ],
     )
     .await;
