@@ -145,6 +145,18 @@ fn items<'v>(body: &'v Value, key: &str) -> Vec<(String, &'v Value)> {
     }
 }
 
+/// Whether a member name or string anywhere in `value` contains `needle`.
+fn holds(value: &Value, needle: &str) -> bool {
+    match value {
+        Value::String(s) => s.contains(needle),
+        Value::Array(items) => items.iter().any(|v| holds(v, needle)),
+        Value::Object(members) => members
+            .iter()
+            .any(|(name, v)| name.contains(needle) || holds(v, needle)),
+        _ => false,
+    }
+}
+
 /// Runs the domain checks of a 2xx response.
 pub fn check(ctx: &Context<'_>, response: &Response, body: Option<&Value>) -> Vec<Failure> {
     let mut out = Vec::new();
@@ -154,7 +166,8 @@ pub fn check(ctx: &Context<'_>, response: &Response, body: Option<&Value>) -> Ve
     ) {
         let text = String::from_utf8_lossy(&response.body);
         for secret in &ctx.secrets {
-            if text.contains(secret.as_str()) {
+            // A JSON body escapes newlines and quotes, so its decoded strings are searched too.
+            if text.contains(secret.as_str()) || body.is_some_and(|b| holds(b, secret)) {
                 out.push(Failure::new(
                     "a secret sent in the request is echoed in the response",
                 ));
@@ -599,6 +612,16 @@ mod tests {
                 Some(&echo)
             )
             .is_empty()
+        );
+        // A secret with a newline is escaped in the JSON text; the decoded string still holds it.
+        let mut multiline = ctx(ApiId::TwilioNotifyV1, &q);
+        multiline.secrets = vec![String::from("-----BEGIN PRIVATE KEY-----\nabc\n")];
+        let mut echo = good.clone();
+        echo["note"] = json!("-----BEGIN PRIVATE KEY-----\nabc\n");
+        assert!(
+            check(&multiline, &response(&echo), Some(&echo))
+                .iter()
+                .any(|f| f.message.contains("echoed")),
         );
     }
 

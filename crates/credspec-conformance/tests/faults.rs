@@ -6,7 +6,8 @@
 //! correct emulator (so no test can pass vacuously) and that, against the faulty one, each
 //! case fails with exactly the check kinds that name the defect.
 //!
-//! Only the Telnyx APIs are served today, so every case here is a Telnyx case.
+//! The emulator serves both vendors, so the Telnyx cases come first and the Twilio ones
+//! (Notify v1, Chat v2, Comms) follow.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
@@ -25,8 +26,12 @@ use credspec_conformance::known::KnownFailures;
 use credspec_conformance::runner::{CaseReport, CaseStatus, Runner};
 use credspec_conformance::spec::SpecSet;
 use credspec_conformance::target::Target;
+use credspec_core::id::{AccountSid, ApiKeySid};
 use credspec_core::secret::Secret;
-use credspec_emulator::{APIS, Database, Emulator, SystemClock, TelnyxApiKey};
+use credspec_core::timestamp::{Timestamp, TimestampForm};
+use credspec_emulator::{
+    APIS, Database, Emulator, SystemClock, TelnyxApiKey, TwilioAccount, TwilioApiKey,
+};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
@@ -36,6 +41,22 @@ use CheckKind::{
 
 const KEY: &str = "KEYFAULTS0000000000000000000000001";
 const OTHER_KEY: &str = "KEYFAULTS0000000000000000000000002";
+/// The caller's Twilio account and "another account", each with its auth token.
+const ACCOUNTS: [(&str, &str); 2] = [
+    (
+        "ACfa0170000000000000000000000000a1",
+        "faults-token-of-the-first-account",
+    ),
+    (
+        "ACfa0170000000000000000000000000a2",
+        "faults-token-of-the-other-account",
+    ),
+];
+/// An API key of the first Twilio account.
+const API_KEY: (&str, &str) = (
+    "SKfa01700000000000000000000000000a",
+    "faults-secret-of-the-api-key",
+);
 
 /// What the faulty layer saw of a request.
 #[derive(Debug)]
@@ -43,6 +64,8 @@ struct Seen {
     method: String,
     path: String,
     authorization: Option<String>,
+    /// The request body as sent.
+    body: Vec<u8>,
 }
 
 /// A response as the faulty layer may rewrite it: the body is parsed when it is JSON.
@@ -52,6 +75,8 @@ struct Answer {
     content_type: String,
     json: Option<Value>,
     raw: Vec<u8>,
+    /// Headers to take out of the response.
+    removed_headers: Vec<header::HeaderName>,
 }
 
 type Rewrite = Box<dyn Fn(&Seen, &mut Answer) + Send + Sync>;
@@ -64,6 +89,9 @@ struct Fault {
     /// A 422 refusing a member as taken is answered by the success of the same request with
     /// that member made unique (and restored in the answer): the limit is not enforced.
     bypass_limit: bool,
+    /// A Comms 400/21243 on `$.appName` (an App limit) is answered by the success of the same
+    /// request with the credential put in a new App: the limit is not enforced.
+    bypass_comms_limit: bool,
     /// Rewrites every response.
     rewrite: Option<Rewrite>,
 }
@@ -99,6 +127,33 @@ impl Fault {
     }
 }
 
+impl Fault {
+    /// Rewrites each classic Twilio credential (Notify v1, Chat v2) of a JSON body: the body
+    /// itself or each element of its `credentials` page.
+    fn each_classic_credential(
+        f: impl Fn(&Seen, &mut serde_json::Map<String, Value>) + Send + Sync + 'static,
+    ) -> Self {
+        Self::rewrite(move |seen, answer| {
+            let Some(body) = answer.json.as_mut() else {
+                return;
+            };
+            if let Some(Value::Array(items)) = body.get_mut("credentials") {
+                for item in items {
+                    if let Value::Object(r) = item {
+                        f(seen, r);
+                    }
+                }
+            } else if let Value::Object(r) = body
+                && r.get("sid")
+                    .and_then(Value::as_str)
+                    .is_some_and(|sid| sid.starts_with("CR"))
+            {
+                f(seen, r);
+            }
+        })
+    }
+}
+
 struct Faulty {
     inner: Router,
     fault: Fault,
@@ -123,6 +178,7 @@ async fn faulty(State(state): State<Arc<Faulty>>, request: Request, next: Next) 
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
+        body: body.to_vec(),
     };
     let response = next
         .run(Request::from_parts(parts.clone(), Body::from(body.clone())))
@@ -149,7 +205,7 @@ async fn faulty(State(state): State<Arc<Faulty>>, request: Request, next: Next) 
             .inner
             .clone()
             .oneshot(Request::from_parts(
-                parts,
+                parts.clone(),
                 Body::from(serde_json::to_vec(&sent).unwrap()),
             ))
             .await
@@ -161,6 +217,35 @@ async fn faulty(State(state): State<Arc<Faulty>>, request: Request, next: Next) 
         raw = serde_json::to_vec(&created).unwrap();
         status = retried_parts.status;
         response_parts.headers = retried_parts.headers;
+    }
+    if state.fault.bypass_comms_limit
+        && status == StatusCode::BAD_REQUEST
+        && let Ok(refusal) = serde_json::from_slice::<Value>(&raw)
+        && refusal.pointer("/errors/0/code").and_then(Value::as_u64) == Some(21243)
+        && refusal.pointer("/errors/0/context").and_then(Value::as_str) == Some("$.appName")
+        && let Ok(mut sent) = serde_json::from_slice::<Value>(&body)
+        && let Some(app) = sent.get("appName").and_then(Value::as_str)
+    {
+        let n = state.retries.fetch_add(1, Ordering::Relaxed);
+        sent["appName"] = json!(format!("{app}_bypass_{n}"));
+        let mut retry_parts = parts.clone();
+        retry_parts.headers.remove(header::CONTENT_LENGTH);
+        let retried = state
+            .inner
+            .clone()
+            .oneshot(Request::from_parts(
+                retry_parts,
+                Body::from(serde_json::to_vec(&sent).unwrap()),
+            ))
+            .await
+            .unwrap();
+        // Only a refusal that a new App name lifts is a limit; anything else stays refused.
+        if retried.status().is_success() {
+            let (retried_parts, retried_body) = retried.into_parts();
+            raw = to_bytes(retried_body, usize::MAX).await.unwrap().to_vec();
+            status = retried_parts.status;
+            response_parts.headers = retried_parts.headers;
+        }
     }
     let content_type = response_parts
         .headers
@@ -177,11 +262,15 @@ async fn faulty(State(state): State<Arc<Faulty>>, request: Request, next: Next) 
         content_type,
         json,
         raw,
+        removed_headers: Vec::new(),
     };
     if let Some(rewrite) = &state.fault.rewrite {
         rewrite(&seen, &mut answer);
     }
     response_parts.status = StatusCode::from_u16(answer.status).unwrap();
+    for name in &answer.removed_headers {
+        response_parts.headers.remove(name);
+    }
     response_parts.headers.remove(header::CONTENT_LENGTH);
     response_parts.headers.insert(
         header::CONTENT_TYPE,
@@ -202,13 +291,23 @@ struct Running {
 }
 
 async fn start(fault: Option<Fault>) -> Running {
-    let emulator = Emulator::builder()
+    let mut builder = Emulator::builder()
         .clock(Arc::new(SystemClock::new()))
         .database(Database::memory())
         .telnyx_key(KEY.parse::<TelnyxApiKey>().unwrap())
         .telnyx_key(OTHER_KEY.parse::<TelnyxApiKey>().unwrap())
-        .build()
-        .unwrap();
+        .twilio_api_key(TwilioApiKey::new(
+            API_KEY.0.parse::<ApiKeySid>().unwrap(),
+            API_KEY.1.to_owned(),
+            ACCOUNTS[0].0.parse::<AccountSid>().unwrap(),
+        ));
+    for (sid, token) in ACCOUNTS {
+        builder = builder.twilio_account(TwilioAccount::new(
+            sid.parse::<AccountSid>().unwrap(),
+            token.to_owned(),
+        ));
+    }
+    let emulator = builder.build().unwrap();
     let inner = emulator.router();
     let app = match fault {
         None => inner,
@@ -231,23 +330,15 @@ async fn start(fault: Option<Fault>) -> Running {
             })
             .await
     });
-    let unused = || {
-        (
-            String::from("AC00000000000000000000000000000000"),
-            Secret::new(String::from("unused")),
-        )
-    };
+    let account = |(sid, token): (&str, &str)| (sid.to_owned(), Secret::new(token.to_owned()));
     let target = Target::from_parts(
         |api| {
             APIS.iter()
                 .find(|a| a.id == api.as_str() && a.served)
                 .map(|a| format!("http://{addr}{}", a.base_path))
         },
-        [unused(), unused()],
-        (
-            String::from("SK00000000000000000000000000000000"),
-            Secret::new(String::from("unused")),
-        ),
+        ACCOUNTS.map(account),
+        account(API_KEY),
         [
             Secret::new(KEY.to_owned()),
             Secret::new(OTHER_KEY.to_owned()),
@@ -590,6 +681,325 @@ async fn a_failing_delete_fails_cleanup() {
             "telephony-credentials.create.documented-response",
             &[Cleanup],
         )],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_twilio_sandbox_sent_as_a_boolean_fails_schema_body_and_domain() {
+    // D2: "True"/"False" strings; a JSON boolean breaks the schema's enum, the documented
+    // body's exact "False" and the domain rule.
+    let fault = Fault::each_classic_credential(|_, r| {
+        if let Some(Value::String(s)) = r.get("sandbox") {
+            let sandbox = s == "True";
+            r.insert(String::from("sandbox"), json!(sandbox));
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            (
+                "notify-v1.create.documented-example",
+                &[Schema, BodyCheck, Domain],
+            ),
+            (
+                "chat-v2.create.apn-sandbox-development-certificate",
+                &[Schema, BodyCheck, Domain],
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_twilio_date_in_rfc_2822_fails_schema_and_domain() {
+    // The same instant as "Mon, 23 Nov 2026 10:34:36 +0000": the schema's ISO pattern and the
+    // domain's per-field form both name it; the documented body redacts timestamps.
+    let fault = Fault::each_classic_credential(|_, r| {
+        if let Some(Value::String(s)) = r.get_mut("date_created") {
+            let instant = Timestamp::parse(s).unwrap().instant();
+            *s = Timestamp::new(instant, TimestampForm::Rfc2822).to_string();
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("notify-v1.create.documented-example", &[Schema, Domain]),
+            ("chat-v2.create.gcm-api-key", &[Schema, Domain]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_twilio_date_with_milliseconds_fails_schema_and_domain() {
+    // Same reasoning: ".000Z" breaks the seconds-only pattern and the domain's form.
+    let fault = Fault::each_classic_credential(|_, r| {
+        if let Some(Value::String(s)) = r.get_mut("date_updated")
+            && let Some(seconds) = s.strip_suffix('Z')
+        {
+            *s = format!("{seconds}.000Z");
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("notify-v1.create.gcm-api-key", &[Schema, Domain]),
+            ("chat-v2.create.documented-example", &[Schema, Domain]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_account_s_sid_fails_domain() {
+    // A well-formed SID (schema passes, the body redacts it): only the domain knows the caller.
+    let fault = Fault::each_classic_credential(|_, r| {
+        r.insert(String::from("account_sid"), json!(ACCOUNTS[1].0));
+    });
+    assert_caught(
+        fault,
+        &[
+            ("notify-v1.create.documented-example", &[Domain]),
+            ("chat-v2.create.fcm-service-account", &[Domain]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_self_url_at_another_credential_fails_domain() {
+    // The link is well-formed (schema passes, the body redacts it) but names another SID:
+    // only the domain compares it with the resource's own.
+    let fault = Fault::each_classic_credential(|_, r| {
+        if let Some(Value::String(url)) = r.get_mut("url") {
+            let flipped = if url.ends_with('0') { '1' } else { '0' };
+            url.pop();
+            url.push(flipped);
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("notify-v1.create.documented-example", &[Domain]),
+            ("chat-v2.create.documented-example", &[Domain]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn telnyx_errors_from_a_twilio_api_fail_schema_body_and_error() {
+    // The TwilioError schema, the exact documented body and the classic error format all fail.
+    let fault = Fault::rewrite(|_, a| {
+        let status = a.status;
+        if let Some(body) = a.json.as_mut()
+            && let Some(code) = body.get("code").and_then(Value::as_u64)
+            && let Some(message) = body.get("message").cloned()
+        {
+            *body = json!({"errors": [{
+                "code": code.to_string(),
+                "title": message,
+                "detail": message,
+                "meta": {"status": status},
+            }]});
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("notify-v1.create.auth-missing", &[Schema, BodyCheck, Error]),
+            ("chat-v2.fetch.unknown-sid", &[Schema, BodyCheck, Error]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_comms_create_answered_201_fails_status() {
+    // Comms creates are accepted (202); the body and headers are unchanged, so only status.
+    let fault = Fault::rewrite(|seen, a| {
+        if seen.method == "POST" && a.status == 202 {
+            a.status = 201;
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("comms-v1.create.fcm", &[Status]),
+            ("comms-v1.create.apn", &[Status]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unenforced_comms_credential_limit_fails_status_body_error_and_cleanup() {
+    // The eleventh credential gets a 202 instead of the 400/21243 refusal; the scenario stops
+    // there, so its cleanup misses a later capture (as for the Telnyx alias limit).
+    // The 10-App limit is not faked: a new App name cannot lift it, so the layer would need
+    // to remember the Apps it saw.
+    let fault = Fault {
+        bypass_comms_limit: true,
+        ..Fault::default()
+    };
+    assert_caught(
+        fault,
+        &[(
+            "comms-v1.limits.ten-credentials-per-app",
+            &[Status, BodyCheck, Error, Cleanup],
+        )],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_next_page_url_back_at_the_same_page_fails_body_capture_and_transport() {
+    // Only the walk sees it: "page-1" is page 0 again (body), with no previous_page_url to
+    // capture, so "back-to-page-0" cannot build its request (transport).
+    let fault = Fault::rewrite(|_, a| {
+        if let Some(meta) = a.json.as_mut().and_then(|b| b.get_mut("meta"))
+            && meta.get("next_page_url").is_some_and(Value::is_string)
+        {
+            meta["next_page_url"] = meta["url"].clone();
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            (
+                "notify-v1.paging.three-pages",
+                &[Transport, BodyCheck, Capture],
+            ),
+            (
+                "chat-v2.paging.three-pages",
+                &[Transport, BodyCheck, Capture],
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_next_page_url_off_the_collection_fails_domain_then_status() {
+    // The domain sees the link leave the collection (D14) on page 0; following it is a 404
+    // (status, body, nothing to capture), and the scenario stops at that step.
+    let fault = Fault::rewrite(|_, a| {
+        if let Some(Value::String(next)) = a
+            .json
+            .as_mut()
+            .and_then(|b| b.pointer_mut("/meta/next_page_url"))
+        {
+            *next = next.replacen("/Credentials?", "/Credential?", 1);
+        }
+    });
+    assert_caught(
+        fault,
+        &[(
+            "notify-v1.paging.three-pages",
+            &[Status, Domain, BodyCheck, Capture],
+        )],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_comms_date_with_milliseconds_fails_domain() {
+    // The Comms schema has `format: date-time` only (".000Z" is a valid one) and the body
+    // redacts timestamps: only the domain knows Comms writes whole seconds.
+    let fault = Fault::rewrite(|_, a| {
+        if let Some(Value::String(s)) = a.json.as_mut().and_then(|b| b.get_mut("createdAt"))
+            && let Some(seconds) = s.strip_suffix('Z')
+        {
+            *s = format!("{seconds}.000Z");
+        }
+    });
+    assert_caught(fault, &[("comms-v1.fetch.documented-example", &[Domain])]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn classic_errors_from_comms_fail_schema_body_and_error() {
+    // Comms answers `errors[]`: the classic body breaks its schema, the documented body and
+    // the vendor-format check of the error.
+    let fault = Fault::rewrite(|_, a| {
+        let status = a.status;
+        if let Some(body) = a.json.as_mut()
+            && let Some(error) = body.pointer("/errors/0")
+        {
+            let code = error["code"].clone();
+            let message = error["message"].clone();
+            *body = json!({
+                "code": code,
+                "message": message,
+                "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
+                "status": status,
+            });
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("comms-v1.create.auth-missing", &[Schema, BodyCheck, Error]),
+            ("comms-v1.fetch.unknown-id", &[Schema, BodyCheck, Error]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_comms_location_at_another_id_fails_domain() {
+    // Well-formed (schema passes, the body redacts it) but naming another credential: the
+    // domain sees it differ from resourceId's location and from the Location header.
+    let fault = Fault::rewrite(|_, a| {
+        if a.status == 202
+            && let Some(Value::String(location)) =
+                a.json.as_mut().and_then(|b| b.get_mut("resourceLocation"))
+        {
+            let flipped = if location.ends_with('0') { '1' } else { '0' };
+            location.pop();
+            location.push(flipped);
+        }
+    });
+    assert_caught(fault, &[("comms-v1.create.fcm", &[Domain])]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_comms_create_without_location_fails_headers_and_domain() {
+    // The case requires the header (headers), and the domain finds it absent where it must
+    // repeat resourceLocation.
+    let fault = Fault::rewrite(|_, a| {
+        if a.status == 202 {
+            a.removed_headers.push(header::LOCATION);
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("comms-v1.create.fcm", &[Headers, Domain]),
+            ("comms-v1.create.apn", &[Headers, Domain]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_twilio_secret_echoed_in_an_extra_member_fails_body_and_domain() {
+    // The schema allows unknown members; the exact documented body does not, and the domain
+    // finds the sent secret in the response.
+    let fault = Fault::each_classic_credential(|seen, r| {
+        let echoed = form_urlencoded::parse(&seen.body)
+            .find(|(name, _)| matches!(name.as_ref(), "ApiKey" | "Secret"))
+            .map(|(_, value)| value.into_owned());
+        if let Some(secret) = echoed {
+            r.insert(String::from("note"), json!(secret));
+        }
+    });
+    assert_caught(
+        fault,
+        &[
+            ("notify-v1.create.gcm-api-key", &[BodyCheck, Domain]),
+            ("chat-v2.create.fcm-service-account", &[BodyCheck, Domain]),
+        ],
     )
     .await;
 }
