@@ -119,5 +119,6 @@ pub mod rules;
 pub mod secret;
 pub mod timestamp;
 pub mod value;
+pub mod wire;
 
 pub use time;

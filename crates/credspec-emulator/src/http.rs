@@ -12,8 +12,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// Largest request body accepted (1 MiB); a larger one is answered 413.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest request body accepted (core's limit, the same the codecs decode); a larger one
+/// is answered 413.
+pub use credspec_core::wire::MAX_BODY_BYTES;
 
 /// A body that could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

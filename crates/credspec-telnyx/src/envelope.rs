@@ -12,6 +12,7 @@ use credspec_core::rules::{
     check_telnyx_paging,
 };
 use credspec_core::value::TelnyxPushType;
+use credspec_core::wire::{self, PercentError};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -140,38 +141,20 @@ fn parse_query(
     Ok(found)
 }
 
-/// Decodes `%XX` escapes and `+` (a space, as in HTML forms).
+/// Decodes `%XX` escapes and `+` (a space, as in HTML forms) with core's checks; `field`
+/// names the parameter in errors.
 fn percent_decode(raw: &str, field: &str) -> Result<String, DecodeError> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'%' => {
-                let hex = |j: usize| bytes.get(j).and_then(|c| char::from(*c).to_digit(16));
-                let (Some(hi), Some(lo)) = (hex(i + 1), hex(i + 2)) else {
-                    return Err(DecodeError::Percent {
-                        field: clip_name(field),
-                        offset: i,
-                    });
-                };
-                // Two hex digits make at most 0xff.
-                out.push(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX));
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).map_err(|_| DecodeError::ParameterUtf8 {
-        field: clip_name(field),
-    })
+    wire::percent_decode(raw)
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|e| match e {
+            PercentError::Escape { offset } => DecodeError::Percent {
+                field: clip_name(field),
+                offset,
+            },
+            PercentError::Utf8 => DecodeError::ParameterUtf8 {
+                field: clip_name(field),
+            },
+        })
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.

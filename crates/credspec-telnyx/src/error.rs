@@ -11,15 +11,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use credspec_core::rules::{Location, RuleId, Violation};
+use credspec_core::wire;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Largest body (or query string) any decoder accepts, checked before anything else.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// Longest part of a parameter name an error message repeats.
-const MAX_NAME_ECHO: usize = 64;
+pub use credspec_core::wire::MAX_BODY_BYTES;
+pub(crate) use credspec_core::wire::clip_name;
 
 /// Bytes that do not decode as the wire type. Messages never repeat a value (a secret may
 /// be one); they name the field by JSON pointer or query parameter.
@@ -98,21 +96,16 @@ pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Decode
             message: String::from("expected a JSON object"),
         });
     }
-    // Plain serde first: tracking the path costs as much as the decoding itself, and only a
-    // body that fails needs it, so only that one is read again with the path tracked.
-    let mut plain = serde_json::Deserializer::from_str(text);
-    if let Ok(value) = T::deserialize(&mut plain)
-        && plain.end().is_ok()
-    {
-        return Ok(value);
+    Ok(wire::json_from_str(text)?)
+}
+
+impl From<wire::JsonError> for DecodeError {
+    fn from(e: wire::JsonError) -> Self {
+        Self::Json {
+            path: e.path,
+            message: e.message,
+        }
     }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
-    de.end().map_err(|e| DecodeError::Json {
-        path: String::new(),
-        message: scrub(&e.to_string()),
-    })?;
-    Ok(value)
 }
 
 /// Decodes an already-parsed JSON value into `T`; `prefix` is the pointer of `value` in
@@ -121,93 +114,10 @@ pub(crate) fn decode_value<T: DeserializeOwned>(
     value: Value,
     prefix: &str,
 ) -> Result<T, DecodeError> {
-    // As in `decode_json`: the path is tracked only when plain serde fails.
-    if let Ok(decoded) = T::deserialize(&value) {
-        return Ok(decoded);
-    }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let (path, message) = path_parts(&e);
-        DecodeError::Json {
-            path: format!("{prefix}{path}"),
-            message,
-        }
+    wire::json_from_value(value).map_err(|e| DecodeError::Json {
+        path: format!("{prefix}{}", e.path),
+        message: e.message,
     })
-}
-
-fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
-    let (path, message) = path_parts(&e);
-    DecodeError::Json { path, message }
-}
-
-/// The JSON pointer and the scrubbed message of a path-tracked error.
-fn path_parts(e: &serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
-    use serde_path_to_error::Segment;
-    let mut path = String::new();
-    for segment in e.path().iter() {
-        let member = match segment {
-            Segment::Seq { index } => index.to_string(),
-            Segment::Map { key } => key.clone(),
-            Segment::Enum { variant } => variant.clone(),
-            Segment::Unknown => String::from("?"),
-        };
-        path = credspec_core::rules::pointer(&path, &member);
-    }
-    (path, scrub(&e.inner().to_string()))
-}
-
-/// Removes the values serde repeats in "invalid type/value" messages (`string "..."`,
-/// ``integer `5` ``), keeping field names (``missing field `alias` ``).
-pub(crate) fn scrub(message: &str) -> String {
-    const QUOTED: [&str; 5] = [
-        "string ",
-        "integer ",
-        "floating point ",
-        "character ",
-        "boolean ",
-    ];
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    'outer: while !rest.is_empty() {
-        for kind in QUOTED {
-            if let Some(after) = rest.strip_prefix(kind) {
-                let (open, close) = match after.chars().next() {
-                    Some('"') => ('"', '"'),
-                    Some('`') => ('`', '`'),
-                    _ => break,
-                };
-                if let Some(end) = literal_end(&after[open.len_utf8()..], close) {
-                    out.push_str(kind.trim_end());
-                    rest = &after[open.len_utf8() + end + close.len_utf8()..];
-                    continue 'outer;
-                }
-            }
-        }
-        let mut chars = rest.chars();
-        if let Some(c) = chars.next() {
-            out.push(c);
-        }
-        rest = chars.as_str();
-    }
-    out
-}
-
-/// Byte index of the closing `close` of a literal, skipping backslash escapes in strings.
-fn literal_end(s: &str, close: char) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if close == '"' => escaped = true,
-            c if c == close => return Some(i),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Clips a raw parameter name for an error message.
-pub(crate) fn clip_name(raw: &str) -> String {
-    raw.chars().take(MAX_NAME_ECHO).collect()
 }
 
 /// Where an error comes from: a JSON pointer into the body or a query parameter.
@@ -556,6 +466,7 @@ mod tests {
 
     #[test]
     fn scrub_removes_values_but_keeps_field_names() {
+        use credspec_core::wire::scrub;
         assert_eq!(
             scrub(r#"invalid type: string "-----BEGIN \"x\" KEY", expected a map"#),
             "invalid type: string, expected a map"

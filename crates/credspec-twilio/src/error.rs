@@ -7,15 +7,13 @@
 use std::fmt;
 
 use credspec_core::rules::{Location, Violation};
+use credspec_core::wire;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Largest body (or query string) any decoder accepts, checked before anything else.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// Longest part of a parameter name an error message repeats.
-const MAX_NAME_ECHO: usize = 64;
+pub use credspec_core::wire::MAX_BODY_BYTES;
+pub(crate) use credspec_core::wire::clip_name;
 
 /// Bytes that do not decode as the wire type. Messages never repeat a value (a secret may
 /// be one); they name the field by JSON pointer or form parameter.
@@ -104,132 +102,36 @@ pub(crate) fn check_size(len: usize) -> Result<(), DecodeError> {
     Ok(())
 }
 
-/// Decodes a JSON body into `T`, naming the offending field by JSON pointer.
-pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    let text = body_text(bytes)?;
-    // Plain serde first: tracking the path costs as much as the decoding itself, and only a
-    // body that fails needs it, so only that one is read again with the path tracked.
-    if let Ok(value) = plain(text) {
-        return Ok(value);
-    }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let (path, message) = path_parts(&e);
+impl From<wire::JsonError> for DecodeError {
+    fn from(e: wire::JsonError) -> Self {
         // Syntax errors and truncation are about the body, not a member.
-        let path = if e.inner().is_syntax() || e.inner().is_eof() {
-            String::new()
-        } else {
-            path
-        };
-        DecodeError::Json { path, message }
-    })?;
-    de.end().map_err(|e| DecodeError::Json {
-        path: String::new(),
-        message: scrub(&e.to_string()),
-    })?;
-    Ok(value)
-}
-
-/// `text` as `T` with nothing but serde, trailing characters refused.
-fn plain<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(&mut de)?;
-    de.end()?;
-    Ok(value)
+        let path = if e.syntax { String::new() } else { e.path };
+        Self::Json {
+            path,
+            message: e.message,
+        }
+    }
 }
 
 /// Decodes a JSON body that must be an object (serde's derive also accepts an array for a
 /// struct, which no Twilio API does), then into `T`.
 pub(crate) fn decode_json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let text = body_text(bytes)?;
     // A body that opens with `{` is an object if it is JSON at all: read it straight into
-    // `T` (the way through a `Value` below allocates the whole tree first, and is kept for
-    // the bodies that fail, to name what is wrong).
-    if let Ok(text) = body_text(bytes)
-        && text.trim_start().starts_with('{')
-        && let Ok(value) = plain(text)
+    // `T`. A body that fails is read as a `Value` first, to say what is wrong with it.
+    if text.trim_start().starts_with('{')
+        && let Ok(value) = serde_json::from_str(text)
     {
         return Ok(value);
     }
-    let value: Value = decode_json(bytes)?;
+    let value: Value = wire::json_from_str(text)?;
     if !value.is_object() {
         return Err(DecodeError::Json {
             path: String::new(),
             message: String::from("invalid type: expected a JSON object"),
         });
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let (path, message) = path_parts(&e);
-        DecodeError::Json { path, message }
-    })
-}
-
-/// The JSON pointer and the scrubbed message of a path-tracked error.
-fn path_parts(e: &serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
-    use serde_path_to_error::Segment;
-    let mut path = String::new();
-    for segment in e.path().iter() {
-        let member = match segment {
-            Segment::Seq { index } => index.to_string(),
-            Segment::Map { key } => key.clone(),
-            Segment::Enum { variant } => variant.clone(),
-            Segment::Unknown => String::from("?"),
-        };
-        path = credspec_core::rules::pointer(&path, &member);
-    }
-    (path, scrub(&e.inner().to_string()))
-}
-
-/// Removes the values serde repeats in "invalid type/value" messages (`string "..."`,
-/// ``integer `5` ``), keeping field names (``missing field `appName` ``).
-pub(crate) fn scrub(message: &str) -> String {
-    const QUOTED: [&str; 5] = [
-        "string ",
-        "integer ",
-        "floating point ",
-        "character ",
-        "boolean ",
-    ];
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    'outer: while !rest.is_empty() {
-        for kind in QUOTED {
-            if let Some(after) = rest.strip_prefix(kind) {
-                let Some(close @ ('"' | '`')) = after.chars().next() else {
-                    break;
-                };
-                if let Some(end) = literal_end(&after[1..], close) {
-                    out.push_str(kind.trim_end());
-                    rest = &after[1 + end + 1..];
-                    continue 'outer;
-                }
-            }
-        }
-        let mut chars = rest.chars();
-        if let Some(c) = chars.next() {
-            out.push(c);
-        }
-        rest = chars.as_str();
-    }
-    out
-}
-
-/// Byte index of the closing `close` of a literal, skipping backslash escapes in strings.
-fn literal_end(s: &str, close: char) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if close == '"' => escaped = true,
-            c if c == close => return Some(i),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Clips a raw parameter name for an error message.
-pub(crate) fn clip_name(raw: &str) -> String {
-    raw.chars().take(MAX_NAME_ECHO).collect()
+    Ok(wire::json_from_value(value)?)
 }
 
 /// `20003`: authentication failed (401).
@@ -674,16 +576,16 @@ mod tests {
         let err = decode_json_object::<T>(br#"["x"]"#).unwrap_err();
         assert_eq!(err.field(), None);
         assert!(matches!(
-            decode_json::<T>(b"{\"appName\": \"\xff\"}"),
+            decode_json_object::<T>(b"{\"appName\": \"\xff\"}"),
             Err(DecodeError::InvalidUtf8 { offset: 13 })
         ));
         let huge = vec![b' '; MAX_BODY_BYTES + 1];
         assert!(matches!(
-            decode_json::<T>(&huge),
+            decode_json_object::<T>(&huge),
             Err(DecodeError::TooLarge { .. })
         ));
         assert_eq!(
-            scrub(r#"invalid type: string "-----BEGIN \"x\" KEY", expected a map"#),
+            wire::scrub(r#"invalid type: string "-----BEGIN \"x\" KEY", expected a map"#),
             "invalid type: string, expected a map"
         );
     }

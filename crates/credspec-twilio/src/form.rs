@@ -1,53 +1,26 @@
-//! `application/x-www-form-urlencoded` bodies and query strings: size, UTF-8, `%` followed
-//! by two hex digits, UTF-8 after percent-decoding, and known parameters given once. Each
-//! key and each known parameter's value is decoded in one pass, with the checks that the
-//! `form_urlencoded` crate does not make (it decodes lossily); bodies are written with
-//! `form_urlencoded`.
+//! `application/x-www-form-urlencoded` bodies and query strings: size, UTF-8, each key and
+//! each known parameter's value decoded once by core's [`wire::percent_decode`] (which
+//! refuses what the `form_urlencoded` crate would decode lossily), and known parameters
+//! given once. Bodies are written with `form_urlencoded`.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use credspec_core::wire::{self, PercentError};
+
 use crate::error::{DecodeError, body_text, check_size, clip_name};
 
-/// Decodes a raw key or value (`+` is a space, `%XX` a byte) and checks that every `%` is
-/// followed by two hex digits and that the decoded bytes are UTF-8. `field` names the
-/// parameter in errors. Borrows when there is nothing to decode.
+/// Decodes a raw key or value with core's checks; `field` names the parameter in errors.
 fn decode_component<'a>(raw: &'a str, field: &str) -> Result<Cow<'a, str>, DecodeError> {
-    let bytes = raw.as_bytes();
-    if !bytes.iter().any(|b| matches!(b, b'%' | b'+')) {
-        return Ok(Cow::Borrowed(raw));
-    }
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'%' => {
-                let hex = |j: usize| bytes.get(j).and_then(|c| char::from(*c).to_digit(16));
-                let (Some(hi), Some(lo)) = (hex(i + 1), hex(i + 2)) else {
-                    return Err(DecodeError::Percent {
-                        field: clip_name(field),
-                        offset: i,
-                    });
-                };
-                // Two hex digits make at most 0xff.
-                decoded.push(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX));
-                i += 3;
-            }
-            b'+' => {
-                decoded.push(b' ');
-                i += 1;
-            }
-            _ => {
-                decoded.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(decoded)
-        .map(Cow::Owned)
-        .map_err(|_| DecodeError::ParameterUtf8 {
+    wire::percent_decode(raw).map_err(|e| match e {
+        PercentError::Escape { offset } => DecodeError::Percent {
             field: clip_name(field),
-        })
+            offset,
+        },
+        PercentError::Utf8 => DecodeError::ParameterUtf8 {
+            field: clip_name(field),
+        },
+    })
 }
 
 /// Parses a form body or query string (a leading `?` is skipped), keeping the parameters
