@@ -74,6 +74,52 @@ pub(crate) fn with_body(status: StatusCode, content_type: &'static str, body: Ve
     response
 }
 
+/// A vendor's error answer, as its codec builds it: a status, a body, and the answer for a
+/// failure on the emulator's side.
+pub(crate) trait VendorError: std::fmt::Debug + std::fmt::Display {
+    /// The API family, for the log line of a storage failure.
+    const LOG_NAME: &'static str;
+    /// What the vendor answers for an error on its side (500).
+    fn internal() -> Self;
+    /// The HTTP status.
+    fn status(&self) -> u16;
+    /// The encoded body.
+    fn encode(&self) -> Vec<u8>;
+}
+
+/// Why a request is not answered with success: a refusal in the vendor's format `E`, or a
+/// storage failure (logged, answered with `E::internal()`).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Failure<E: VendorError> {
+    /// A refusal in the vendor's format.
+    #[error("{0}")]
+    Vendor(E),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+impl<E: VendorError> From<E> for Failure<E> {
+    fn from(value: E) -> Self {
+        Self::Vendor(value)
+    }
+}
+
+impl<E: VendorError> IntoResponse for Failure<E> {
+    fn into_response(self) -> Response {
+        let answer = match self {
+            Self::Vendor(answer) => answer,
+            Self::Store(error) => {
+                tracing::error!(%error, api = E::LOG_NAME, "storage failed");
+                E::internal()
+            }
+        };
+        let status =
+            StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        json(status, answer.encode())
+    }
+}
+
 /// A JSON response.
 pub(crate) fn json(status: StatusCode, body: Vec<u8>) -> Response {
     with_body(status, "application/json", body)

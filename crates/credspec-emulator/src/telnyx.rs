@@ -13,7 +13,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::RawPathParams;
 use axum::extract::rejection::RawPathParamsRejection;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use credspec_core::id::UserId;
@@ -21,50 +21,33 @@ use credspec_telnyx::error::{CODE_BAD_REQUEST, ErrorBody, ErrorResponse, TelnyxE
 
 use crate::Shared;
 use crate::http::{self, BodyError, MAX_BODY_BYTES};
-use crate::store::StoreError;
 
 mod push;
 mod telephony;
 
 /// Why a Telnyx request is not answered with success.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum Failure {
-    /// A refusal in Telnyx's format.
-    #[error("{0}")]
-    Vendor(ErrorResponse),
-    /// The store failed: logged, answered 500.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<ErrorResponse> for Failure {
-    fn from(value: ErrorResponse) -> Self {
-        Self::Vendor(value)
-    }
-}
+pub(crate) type Failure = http::Failure<ErrorResponse>;
 
 /// `10007`: what Telnyx answers for an error on its side.
 const CODE_UNEXPECTED: &str = "10007";
 
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        let response = match self {
-            Self::Vendor(response) => response,
-            Self::Store(error) => {
-                tracing::error!(%error, "telnyx: storage failed");
-                ErrorResponse::new(
-                    500,
-                    ErrorBody::single(TelnyxError::new(
-                        CODE_UNEXPECTED,
-                        "Unexpected error",
-                        Some(String::from("An unexpected error occurred.")),
-                    )),
-                )
-            }
-        };
-        let status =
-            StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        http::json(status, response.body.encode())
+impl http::VendorError for ErrorResponse {
+    const LOG_NAME: &'static str = "telnyx";
+    fn internal() -> Self {
+        ErrorResponse::new(
+            500,
+            ErrorBody::single(TelnyxError::new(
+                CODE_UNEXPECTED,
+                "Unexpected error",
+                Some(String::from("An unexpected error occurred.")),
+            )),
+        )
+    }
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn encode(&self) -> Vec<u8> {
+        self.body.encode()
     }
 }
 

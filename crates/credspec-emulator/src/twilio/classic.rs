@@ -31,33 +31,18 @@ use crate::store::StoreError;
 use crate::store::twilio as rows;
 
 /// Why a classic request is not answered with success.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum Failure {
-    /// A refusal in Twilio's classic format.
-    #[error("{0}")]
-    Vendor(ErrorBody),
-    /// The store failed: logged, answered 500.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+pub(crate) type Failure = http::Failure<ErrorBody>;
 
-impl From<ErrorBody> for Failure {
-    fn from(value: ErrorBody) -> Self {
-        Self::Vendor(value)
+impl http::VendorError for ErrorBody {
+    const LOG_NAME: &'static str = "twilio";
+    fn internal() -> Self {
+        Self::internal()
     }
-}
-
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        let body = match self {
-            Self::Vendor(body) => body,
-            Self::Store(error) => {
-                tracing::error!(%error, "twilio: storage failed");
-                ErrorBody::internal()
-            }
-        };
-        let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        http::json(status, body.encode())
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn encode(&self) -> Vec<u8> {
+        Self::encode(self)
     }
 }
 

@@ -41,34 +41,18 @@ use crate::store::twilio as rows;
 const BASE_PATH: &str = "/twilio/comms";
 
 /// Why a Comms request is not answered with success.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum Failure {
-    /// A refusal in the Comms format.
-    #[error("{0}")]
-    Vendor(CommsErrorResponse),
-    /// The store failed: logged, answered 500.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+pub(crate) type Failure = http::Failure<CommsErrorResponse>;
 
-impl From<CommsErrorResponse> for Failure {
-    fn from(value: CommsErrorResponse) -> Self {
-        Self::Vendor(value)
+impl http::VendorError for CommsErrorResponse {
+    const LOG_NAME: &'static str = "twilio comms";
+    fn internal() -> Self {
+        Self::internal()
     }
-}
-
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        let response = match self {
-            Self::Vendor(response) => response,
-            Self::Store(error) => {
-                tracing::error!(%error, "twilio comms: storage failed");
-                CommsErrorResponse::internal()
-            }
-        };
-        let status =
-            StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        http::json(status, response.body.encode())
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn encode(&self) -> Vec<u8> {
+        self.body.encode()
     }
 }
 
