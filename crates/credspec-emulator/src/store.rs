@@ -285,11 +285,7 @@ impl Store {
             f(&tx)
         }
         let shared = &self.shared;
-        let all: &[Mutex<Connection>] = if shared.readers.is_empty() {
-            std::slice::from_ref(&shared.writer)
-        } else {
-            &shared.readers
-        };
+        let all = shared.read_connections();
         let start = shared.next_reader.fetch_add(1, Ordering::Relaxed);
         {
             // The guard must not live across the `await` below (it is not `Send`).
@@ -303,11 +299,7 @@ impl Store {
         }
         let shared = Arc::clone(shared);
         tokio::task::spawn_blocking(move || {
-            let all: &[Mutex<Connection>] = if shared.readers.is_empty() {
-                std::slice::from_ref(&shared.writer)
-            } else {
-                &shared.readers
-            };
+            let all = shared.read_connections();
             let mutex = all.get(start % all.len()).unwrap_or(&shared.writer);
             run(&mut lock(mutex), f)
         })
@@ -373,6 +365,16 @@ impl Store {
 }
 
 impl Shared {
+    /// The connections reads use: a file's read connections, or the one connection of an
+    /// in-memory database.
+    fn read_connections(&self) -> &[Mutex<Connection>] {
+        if self.readers.is_empty() {
+            std::slice::from_ref(&self.writer)
+        } else {
+            &self.readers
+        }
+    }
+
     /// Runs every queued write in one transaction and answers each after the commit.
     fn run_batch(&self) {
         let mut conn = lock(&self.writer);
