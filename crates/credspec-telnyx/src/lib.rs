@@ -24,7 +24,7 @@
 //!
 //! ```
 //! use credspec_core::material::MaterialPolicy;
-//! use credspec_core::rules::{MaterialContext, check_push_create};
+//! use credspec_core::rules::{MaterialContext, Profile, check_push_create};
 //! use credspec_telnyx::error::ErrorResponse;
 //! use credspec_telnyx::mobile_push_credentials::{CreatePushCredentialRequest, PushCredential};
 //! use credspec_core::time::macros::datetime;
@@ -36,7 +36,10 @@
 //! let request = CreatePushCredentialRequest::decode(body)?;
 //! let now = datetime!(2021-03-26 17:51:59.588408 UTC);
 //! let ctx = MaterialContext::new(MaterialPolicy::AllowPlaceholders, now);
-//! check_push_create(&request.to_params(), &ctx).map_err(|v| ErrorResponse::validation(&v))?;
+//! // Only vendor rules refuse by default; lint findings come back beside the value.
+//! Profile::Vendor
+//!     .judge(check_push_create(&request.to_params(), &ctx))
+//!     .map_err(|v| ErrorResponse::validation(&v))?;
 //! let id = "0ccc7b54-4df3-4bcb-a65a-3da1ecc997d7".parse()?;
 //! let credential = PushCredential::from_create(&id, &request, now).ok_or("refused")?;
 //! let response = credspec_telnyx::envelope::Data::new(credential).encode();

@@ -27,7 +27,7 @@
 //!
 //! ```
 //! use credspec_core::material::MaterialPolicy;
-//! use credspec_core::rules::{MaterialContext, check_classic_create};
+//! use credspec_core::rules::{MaterialContext, Profile, check_classic_create};
 //! use credspec_core::time::macros::datetime;
 //! use credspec_twilio::classic::{ClassicApi, CreateCredentialRequest, CredentialResource};
 //! use credspec_twilio::error::ErrorBody;
@@ -37,8 +37,12 @@
 //! let request = CreateCredentialRequest::decode(body)?;
 //! let now = datetime!(2015-10-07 17:50:01 UTC);
 //! let ctx = MaterialContext::new(MaterialPolicy::AllowPlaceholders, now);
-//! let created = check_classic_create(&request.to_params(), &ctx)
+//! // Only vendor rules refuse by default; lint findings come back beside the value.
+//! let checked = Profile::Vendor
+//!     .judge(check_classic_create(&request.to_params(), &ctx))
 //!     .map_err(|v| ErrorBody::from_violations(&v))?;
+//! assert!(checked.findings.is_empty());
+//! let created = checked.value;
 //! let sid = "CRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse()?;
 //! let account = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse()?;
 //! let api = ClassicApi::notify_v1();

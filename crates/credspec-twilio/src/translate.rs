@@ -175,7 +175,9 @@ pub fn comms_create_request(
 mod tests {
     use super::*;
     use credspec_core::material::MaterialPolicy;
-    use credspec_core::rules::{MaterialContext, check_classic_create, check_comms_create};
+    use credspec_core::rules::{
+        MaterialContext, Profile, check_classic_create, check_comms_create,
+    };
 
     fn ctx() -> MaterialContext {
         MaterialContext::new(
@@ -186,9 +188,12 @@ mod tests {
 
     fn classic(body: &[u8]) -> PushCredential {
         let request = CreateCredentialRequest::decode(body).unwrap();
-        check_classic_create(&request.to_params(), &ctx())
+        Profile::Strict
+            .judge(check_classic_create(&request.to_params(), &ctx()))
             .unwrap()
+            .value
             .credential
+            .unwrap()
     }
 
     #[test]
@@ -202,8 +207,11 @@ mod tests {
             comms.credential_type(),
             Some(CommsCredentialType::ApnSandbox)
         );
-        let checked = check_comms_create(&comms.to_params(), &ctx()).unwrap();
-        assert_eq!(checked.credential.material, credential.material);
+        let checked = Profile::Strict
+            .judge(check_comms_create(&comms.to_params(), &ctx()))
+            .unwrap()
+            .value;
+        assert_eq!(checked.credential.unwrap().material, credential.material);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::enforcement::{Checked, Checking, any_vendor, conclude};
 use super::material::{MaterialContext, check_apns, check_service_account_base64};
 use super::{RuleId, Violation};
 use crate::id::{AppName, CommsCredentialId};
@@ -357,8 +358,8 @@ pub struct CommsCreate {
     pub app_name: AppName,
     /// `isDefault` as requested.
     pub is_default: bool,
-    /// The credential, vendor-neutral.
-    pub credential: PushCredential,
+    /// The credential, vendor-neutral; `None` when the content has findings.
+    pub credential: Option<PushCredential>,
 }
 
 /// The body of a Comms update (PATCH) as received.
@@ -381,7 +382,7 @@ pub struct CommsUpdate {
     pub is_default: Option<bool>,
     /// `tags`, when given.
     pub tags: Option<CommsTags>,
-    /// New material, when given.
+    /// New material, when given and free of findings.
     pub material: Option<PushMaterial>,
 }
 
@@ -449,11 +450,12 @@ fn check_content(
 
 /// Every field rule of a Comms create: `twilio.comms.credential-type-enum`,
 /// `twilio.comms.app-name-required`, `twilio.comms.app-name`,
-/// `twilio.comms.content-required`, `twilio.comms.content-fields` and the material rules.
+/// `twilio.comms.content-required`, and the `lint` rules `twilio.comms.content-fields` and
+/// the material rules (findings of an accepted create).
 pub fn check_comms_create(
     params: &CommsCreateParams,
     ctx: &MaterialContext,
-) -> Result<CommsCreate, Vec<Violation>> {
+) -> Checking<CommsCreate> {
     let mut violations = Vec::new();
     let credential_type = match params.credential_type.as_deref() {
         None => {
@@ -481,15 +483,19 @@ pub fn check_comms_create(
             .ok(),
         None => None,
     };
-    match (credential_type, app_name, material) {
-        (Some(credential_type), Some(app_name), Some(material)) if violations.is_empty() => {
-            let credential = PushCredential::new(Some(app_name.as_str().to_owned()), material);
-            Ok(CommsCreate {
-                credential_type,
-                app_name,
-                is_default: params.is_default.unwrap_or(false),
-                credential,
-            })
+    match (credential_type, app_name) {
+        (Some(credential_type), Some(app_name)) if !any_vendor(&violations) => {
+            let credential =
+                material.map(|m| PushCredential::new(Some(app_name.as_str().to_owned()), m));
+            Ok(Checked::new(
+                CommsCreate {
+                    credential_type,
+                    app_name,
+                    is_default: params.is_default.unwrap_or(false),
+                    credential,
+                },
+                violations,
+            ))
         }
         _ => Err(violations),
     }
@@ -501,7 +507,7 @@ pub fn check_comms_update(
     stored: &CommsCredentialType,
     params: &CommsUpdateParams,
     ctx: &MaterialContext,
-) -> Result<CommsUpdate, Vec<Violation>> {
+) -> Checking<CommsUpdate> {
     let mut violations = Vec::new();
     let tags = params
         .tags
@@ -512,15 +518,11 @@ pub fn check_comms_update(
             .map_err(|v| violations.extend(v))
             .ok()
     });
-    if violations.is_empty() {
-        Ok(CommsUpdate {
-            is_default: params.is_default,
-            tags,
-            material,
-        })
-    } else {
-        Err(violations)
-    }
+    conclude(violations, || CommsUpdate {
+        is_default: params.is_default,
+        tags,
+        material,
+    })
 }
 
 #[cfg(test)]

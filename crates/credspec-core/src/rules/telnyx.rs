@@ -5,6 +5,7 @@ use time::{Duration, OffsetDateTime};
 
 use serde_json::Value;
 
+use super::enforcement::{Checked, Checking, any_vendor};
 use super::material::{MaterialContext, check_apns, check_service_account};
 use super::{RuleId, Violation};
 use crate::id::ConnectionId;
@@ -92,6 +93,25 @@ pub fn telephony_token_expiry(
 ) -> OffsetDateTime {
     let day = issued_at.saturating_add(TOKEN_LIFETIME);
     credential_expires_at.map_or(day, |t| day.min(t.instant()))
+}
+
+/// How long a telephony credential created without `expires_at` lives (seed 004).
+pub const DEFAULT_EXPIRY_YEARS: i32 = 22;
+
+/// Rule `telnyx.telephony.expires-at-default`: when a credential created at `created_at`
+/// without `expires_at` expires: the same calendar instant [`DEFAULT_EXPIRY_YEARS`] years
+/// later (seed 004 answers a request without `expires_at` made at 2020-06-18T21:32:38 with
+/// 2042-06-18T21:32:38); a 29 February becomes the 28th.
+pub fn telephony_default_expiry(created_at: OffsetDateTime) -> OffsetDateTime {
+    let year = created_at.year().saturating_add(DEFAULT_EXPIRY_YEARS);
+    created_at
+        .replace_year(year)
+        .or_else(|_| {
+            created_at
+                .replace_day(28)
+                .and_then(|d| d.replace_year(year))
+        })
+        .unwrap_or(created_at.saturating_add(Duration::days(365 * 22 + 5)))
 }
 
 /// The fields of a telephony create or update, as received.
@@ -209,7 +229,7 @@ pub struct PushCreateParams {
     pub project_account_json_file: Option<Value>,
 }
 
-/// A Telnyx push create that passed every field rule (alias uniqueness is
+/// A Telnyx push create no field rule refuses (alias uniqueness is
 /// [`check_alias_unique`]'s, against the account's state).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -218,18 +238,15 @@ pub struct PushCreate {
     pub push_type: TelnyxPushType,
     /// The alias.
     pub alias: Alias,
-    /// The credential, vendor-neutral.
-    pub credential: PushCredential,
+    /// The credential, vendor-neutral; `None` when the material has findings.
+    pub credential: Option<PushCredential>,
 }
 
 /// Rules `telnyx.push.type-enum`, `telnyx.push.ios-required-fields`,
-/// `telnyx.push.android-required-fields`, `telnyx.push.alias` and the material rules. The
-/// other platform's fields are ignored, as the vendor's `oneOf` without
-/// `additionalProperties: false` allows.
-pub fn check_push_create(
-    params: &PushCreateParams,
-    ctx: &MaterialContext,
-) -> Result<PushCreate, Vec<Violation>> {
+/// `telnyx.push.android-required-fields`, `telnyx.push.alias` and the material rules (`lint`:
+/// findings of a create that is accepted). The other platform's fields are ignored, as the
+/// vendor's `oneOf` without `additionalProperties: false` allows.
+pub fn check_push_create(params: &PushCreateParams, ctx: &MaterialContext) -> Checking<PushCreate> {
     let push_type = TelnyxPushType::from_wire(params.push_type.as_deref().unwrap_or_default());
     let required = match push_type {
         TelnyxPushType::Ios => RuleId::PushIosRequiredFields,
@@ -299,15 +316,16 @@ pub fn check_push_create(
             .ok()
     });
     let material = material.and_then(|m| m.map_err(|v| violations.extend(v)).ok());
-    match (alias, material) {
-        (Some(alias), Some(material)) if violations.is_empty() => {
-            let credential = PushCredential::new(Some(alias.as_str().to_owned()), material);
-            Ok(PushCreate {
+    match alias {
+        Some(alias) if !any_vendor(&violations) => Ok(Checked::new(
+            PushCreate {
+                credential: material
+                    .map(|m| PushCredential::new(Some(alias.as_str().to_owned()), m)),
                 push_type,
                 alias,
-                credential,
-            })
-        }
+            },
+            violations,
+        )),
         _ => Err(violations),
     }
 }
@@ -316,6 +334,18 @@ pub fn check_push_create(
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn default_expiry_is_twenty_two_years_on() {
+        assert_eq!(
+            telephony_default_expiry(datetime!(2020-06-18 21:32:38.917732 UTC)),
+            datetime!(2042-06-18 21:32:38.917732 UTC)
+        );
+        assert_eq!(
+            telephony_default_expiry(datetime!(2024-02-29 12:00 UTC)),
+            datetime!(2046-02-28 12:00 UTC)
+        );
+    }
 
     #[test]
     fn alias_uniqueness() {

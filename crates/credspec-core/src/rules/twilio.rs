@@ -1,6 +1,7 @@
 //! Twilio classic credential rules (Notify v1, Chat v2, IP-Messaging v2): `Type`,
 //! `FriendlyName`, `Sandbox`, and which fields each type needs or refuses.
 
+use super::enforcement::{Checking, conclude};
 use super::material::{
     MaterialContext, check_apns, check_certificate, check_fcm_server_key, check_gcm_api_key,
     check_private_key, check_service_account_json,
@@ -164,10 +165,9 @@ fn fields(
 /// Rules `twilio.classic.type-required`, `twilio.classic.type-enum`,
 /// `twilio.classic.friendly-name-length`, `twilio.classic.sandbox-boolean`,
 /// `twilio.classic.forbidden-fields` and the three per-type required-field rules, on create.
-/// Every violation is reported.
-pub fn check_classic_create_fields(
-    params: &ClassicParams,
-) -> Result<ClassicFields, Vec<Violation>> {
+/// Every violation is reported; the required-field and forbidden-field rules are `lint`
+/// (decision D12), so a create that breaks only those is checked with findings.
+pub fn check_classic_create_fields(params: &ClassicParams) -> Checking<ClassicFields> {
     let mut violations = Vec::new();
     let Some(raw_type) = params.credential_type.as_deref() else {
         violations.push(Violation::body(
@@ -205,36 +205,31 @@ pub fn check_classic_create_fields(
             ));
         }
     }
-    if violations.is_empty() {
-        Ok(fields(params, t, friendly_name, sandbox))
-    } else {
-        Err(violations)
-    }
+    conclude(violations, || fields(params, t, friendly_name, sandbox))
 }
 
 /// The same rules on update of a credential of `stored` type: nothing is required, `Type` is
-/// ignored (decision D13), fields of another type are refused.
+/// ignored (decision D13), fields of another type are reported.
 pub fn check_classic_update_fields(
     stored: &ClassicCredentialType,
     params: &ClassicParams,
-) -> Result<ClassicFields, Vec<Violation>> {
+) -> Checking<ClassicFields> {
     let mut violations = Vec::new();
     let (friendly_name, sandbox) = check_common(params, stored, &mut violations);
-    if violations.is_empty() {
-        Ok(fields(params, stored.clone(), friendly_name, sandbox))
-    } else {
-        Err(violations)
-    }
+    conclude(violations, || {
+        fields(params, stored.clone(), friendly_name, sandbox)
+    })
 }
 
-/// A create that passed every rule: its fields and the credential they hold.
+/// A create no vendor rule refuses: its fields and, when its material passed every material
+/// rule, the credential they hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ClassicCreate {
     /// The validated parameters (secrets as received, for storage).
     pub fields: ClassicFields,
-    /// The credential, vendor-neutral.
-    pub credential: PushCredential,
+    /// The credential, vendor-neutral; `None` when the material is missing or has findings.
+    pub credential: Option<PushCredential>,
 }
 
 fn exposed(value: &Option<Secret<String>>) -> &str {
@@ -251,15 +246,12 @@ fn check_fcm_secret(text: &str, ctx: &MaterialContext) -> Result<FcmMaterial, Vi
     }
 }
 
-/// Every rule of a Twilio classic create: the field rules of
-/// [`check_classic_create_fields`], then the material rules on the type's material (the APNs
-/// environment follows `Sandbox`).
-pub fn check_classic_create(
-    params: &ClassicParams,
+/// The material rules on the material of a create whose type's fields are all given.
+fn check_classic_material(
+    fields: &ClassicFields,
     ctx: &MaterialContext,
-) -> Result<ClassicCreate, Vec<Violation>> {
-    let fields = check_classic_create_fields(params)?;
-    let material = match fields.credential_type {
+) -> Result<PushMaterial, Vec<Violation>> {
+    Ok(match fields.credential_type {
         ClassicCredentialType::Apn => {
             let target = if fields.sandbox == Some(true) {
                 ApnsTarget::Sandbox
@@ -276,11 +268,41 @@ pub fn check_classic_create(
         _ => PushMaterial::Gcm(
             check_gcm_api_key("/ApiKey", exposed(&fields.api_key), ctx).map_err(|v| vec![v])?,
         ),
+    })
+}
+
+/// Every rule of a Twilio classic create: the field rules of
+/// [`check_classic_create_fields`], then, when the type's fields are all given, the material
+/// rules on them (the APNs environment follows `Sandbox`). Material rules are `lint`: a
+/// create whose material breaks them is checked with findings and no credential.
+pub fn check_classic_create(
+    params: &ClassicParams,
+    ctx: &MaterialContext,
+) -> Checking<ClassicCreate> {
+    let checked = check_classic_create_fields(params)?;
+    let mut violations = checked.findings;
+    let fields = checked.value;
+    let complete = !violations.iter().any(|v| {
+        matches!(
+            v.rule,
+            RuleId::ClassicApnRequiredFields
+                | RuleId::ClassicFcmRequiredFields
+                | RuleId::ClassicGcmRequiredFields
+        )
+    });
+    let material = if complete {
+        check_classic_material(&fields, ctx)
+            .map_err(|v| violations.extend(v))
+            .ok()
+    } else {
+        None
     };
-    let label = fields.friendly_name.as_ref().map(|n| n.as_str().to_owned());
-    Ok(ClassicCreate {
-        fields,
-        credential: PushCredential::new(label, material),
+    conclude(violations, || {
+        let label = fields.friendly_name.as_ref().map(|n| n.as_str().to_owned());
+        ClassicCreate {
+            credential: material.map(|m| PushCredential::new(label, m)),
+            fields,
+        }
     })
 }
 
@@ -291,9 +313,10 @@ pub fn check_classic_update(
     stored: &ClassicCredentialType,
     params: &ClassicParams,
     ctx: &MaterialContext,
-) -> Result<ClassicFields, Vec<Violation>> {
-    let fields = check_classic_update_fields(stored, params)?;
-    let mut violations = Vec::new();
+) -> Checking<ClassicFields> {
+    let checked = check_classic_update_fields(stored, params)?;
+    let mut violations = checked.findings;
+    let fields = checked.value;
     match (&fields.certificate, &fields.private_key) {
         (Some(c), Some(k)) => {
             let target = fields.sandbox.map(|s| {
@@ -326,16 +349,13 @@ pub fn check_classic_update(
     if let Some(key) = &fields.api_key {
         violations.extend(check_gcm_api_key("/ApiKey", key.expose_str(), ctx).err());
     }
-    if violations.is_empty() {
-        Ok(fields)
-    } else {
-        Err(violations)
-    }
+    conclude(violations, || fields)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::{Profile, violations_of};
 
     fn params(pairs: &[(&str, &str)]) -> ClassicParams {
         let mut p = ClassicParams::default();
@@ -355,13 +375,17 @@ mod tests {
         p
     }
 
-    fn rules_of(result: Result<ClassicFields, Vec<Violation>>) -> Vec<(RuleId, String)> {
-        result
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|v| (v.rule, v.path))
+    /// Every violation found, refusing or not.
+    fn rules_of<T>(outcome: Checking<T>) -> Vec<(RuleId, String)> {
+        violations_of(&outcome)
+            .iter()
+            .map(|v| (v.rule, v.path.clone()))
             .collect()
+    }
+
+    /// The value of a request that breaks no rule at all.
+    fn clean<T: std::fmt::Debug>(outcome: Checking<T>) -> T {
+        Profile::Strict.judge(outcome).unwrap().value
     }
 
     #[test]
@@ -374,33 +398,44 @@ mod tests {
             rules_of(check_classic_create_fields(&params(&[("Type", "voip")]))),
             [(RuleId::ClassicTypeEnum, "/Type".into())]
         );
-        let ok = check_classic_create_fields(&params(&[("Type", "GcM"), ("ApiKey", "k")])).unwrap();
+        let ok = clean(check_classic_create_fields(&params(&[
+            ("Type", "GcM"),
+            ("ApiKey", "k"),
+        ])));
         assert_eq!(ok.credential_type, ClassicCredentialType::Gcm);
     }
 
     #[test]
     fn documented_apn_example_lacks_material() {
-        // The official example `Type=apn` alone: refused under decision D12.
+        // The official example `Type=apn` alone: accepted as Twilio documents (201), with
+        // two lint findings (decision D12).
+        let outcome = check_classic_create_fields(&params(&[("Type", "apn")]));
         assert_eq!(
-            rules_of(check_classic_create_fields(&params(&[("Type", "apn")]))),
+            rules_of(outcome.clone()),
             [
                 (RuleId::ClassicApnRequiredFields, "/Certificate".into()),
                 (RuleId::ClassicApnRequiredFields, "/PrivateKey".into())
             ]
         );
+        let accepted = Profile::Vendor.judge(outcome.clone()).unwrap();
+        assert_eq!(accepted.value.credential_type, ClassicCredentialType::Apn);
+        assert_eq!(accepted.findings.len(), 2);
+        assert_eq!(Profile::Strict.judge(outcome).unwrap_err().len(), 2);
+        let created = Profile::Vendor
+            .judge(check_classic_create(&params(&[("Type", "apn")]), &ctx()))
+            .unwrap();
+        assert_eq!(created.value.credential, None);
+        assert_eq!(created.findings.len(), 2, "no material finding on top");
     }
 
     #[test]
     fn per_type_required_fields() {
-        assert!(
-            check_classic_create_fields(&params(&[
-                ("Type", "apn"),
-                ("Certificate", "c"),
-                ("PrivateKey", "k"),
-                ("Sandbox", "true")
-            ]))
-            .is_ok()
-        );
+        clean(check_classic_create_fields(&params(&[
+            ("Type", "apn"),
+            ("Certificate", "c"),
+            ("PrivateKey", "k"),
+            ("Sandbox", "true"),
+        ])));
         assert_eq!(
             rules_of(check_classic_create_fields(&params(&[("Type", "fcm")]))),
             [(RuleId::ClassicFcmRequiredFields, "/Secret".into())]
@@ -415,7 +450,7 @@ mod tests {
     }
 
     #[test]
-    fn fields_of_another_type_are_refused() {
+    fn fields_of_another_type_are_findings() {
         let got = rules_of(check_classic_create_fields(&params(&[
             ("Type", "fcm"),
             ("Secret", "s"),
@@ -438,6 +473,31 @@ mod tests {
         assert_eq!(got, [(RuleId::ClassicForbiddenFields, "/Secret".into())]);
     }
 
+    fn ctx() -> MaterialContext {
+        MaterialContext::new(
+            crate::material::MaterialPolicy::RequireReal,
+            time::macros::datetime!(2026-01-01 0:00 UTC),
+        )
+    }
+
+    #[test]
+    fn vendor_rules_refuse_and_lint_rules_do_not() {
+        // A name over 64 characters is refused by Twilio; the forbidden ApiKey on top is a
+        // finding that only strict mode refuses.
+        let long = "x".repeat(65);
+        let outcome = check_classic_create_fields(&params(&[
+            ("Type", "fcm"),
+            ("Secret", "s"),
+            ("ApiKey", "k"),
+            ("FriendlyName", &long),
+        ]));
+        let refused = Profile::Vendor.judge(outcome).unwrap_err();
+        assert_eq!(
+            refused.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            [RuleId::ClassicFriendlyNameLength]
+        );
+    }
+
     #[test]
     fn friendly_name_and_sandbox() {
         let long = "x".repeat(65);
@@ -457,26 +517,27 @@ mod tests {
             ("Sandbox", "yes"),
         ])));
         assert_eq!(got, [(RuleId::ClassicSandboxBoolean, "/Sandbox".into())]);
-        let ok = check_classic_create_fields(&params(&[
+        let ok = clean(check_classic_create_fields(&params(&[
             ("Type", "apn"),
             ("Certificate", "c"),
             ("PrivateKey", "k"),
             ("Sandbox", "True"),
-        ]))
-        .unwrap();
+        ])));
         assert_eq!(ok.sandbox, Some(true));
     }
 
     #[test]
-    fn update_requires_nothing_but_still_refuses_other_types_fields() {
+    fn update_requires_nothing_but_still_reports_other_types_fields() {
         let stored = ClassicCredentialType::Fcm;
-        assert!(
-            check_classic_update_fields(&stored, &params(&[("FriendlyName", "renamed")])).is_ok()
-        );
-        assert!(
-            check_classic_update_fields(&stored, &params(&[("Type", "apn")])).is_ok(),
-            "Type is ignored on update"
-        );
+        clean(check_classic_update_fields(
+            &stored,
+            &params(&[("FriendlyName", "renamed")]),
+        ));
+        // Type is ignored on update.
+        clean(check_classic_update_fields(
+            &stored,
+            &params(&[("Type", "apn")]),
+        ));
         let got = rules_of(check_classic_update_fields(
             &stored,
             &params(&[("Certificate", "c")]),
@@ -494,7 +555,7 @@ mod tests {
             ("Secret", "s3cr3t-value"),
             ("ApiKey", "AIzaSECRET"),
         ]);
-        for v in check_classic_create_fields(&p).unwrap_err() {
+        for v in violations_of(&check_classic_create_fields(&p)) {
             assert!(
                 !v.message.contains("s3cr3t") && !v.message.contains("AIzaSECRET"),
                 "{v}"

@@ -225,7 +225,7 @@ impl From<AndroidPushCredentialRequest> for CreatePushCredentialRequest {
 mod tests {
     use super::*;
     use credspec_core::material::MaterialPolicy;
-    use credspec_core::rules::{MaterialContext, RuleId, check_push_create};
+    use credspec_core::rules::{MaterialContext, Profile, RuleId, check_push_create};
     use serde_json::json;
 
     const SEED_REQUEST: &str = r#"{"alias":"LucyIosCredential","certificate":"-----BEGIN CERTIFICATE----- MIIGVDCCBTKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END CERTIFICATE-----","private_key":"-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAsNlRJVZn9ZvXcECQm65czs... -----END RSA PRIVATE KEY-----","type":"ios"}"#;
@@ -247,7 +247,10 @@ mod tests {
         let a: Value = serde_json::from_slice(&encoded).unwrap();
         let b: Value = serde_json::from_str(SEED_REQUEST).unwrap();
         assert_eq!(a, b);
-        let checked = check_push_create(&request.to_params(), &ctx()).unwrap();
+        let checked = Profile::Strict
+            .judge(check_push_create(&request.to_params(), &ctx()))
+            .unwrap()
+            .value;
         assert_eq!(checked.alias.as_str(), "LucyIosCredential");
     }
 

@@ -148,7 +148,7 @@ pub(crate) fn exposed(value: Option<&Secret<String>>) -> Option<&str> {
 mod tests {
     use super::*;
     use credspec_core::material::MaterialPolicy;
-    use credspec_core::rules::{MaterialContext, RuleId, check_classic_create};
+    use credspec_core::rules::{MaterialContext, Profile, RuleId, check_classic_create};
 
     const DOCUMENTED: &str = "Type=apn&FriendlyName=Test+slow+create&Certificate=-----BEGIN+CERTIFICATE-----MIIFnTCCBIWgAwIBAgIIAjy9H849%2BE8wDQYJKoZIhvcNAQEFBQAwgZYxCzAJBgNV.....A%3D%3D-----END+CERTIFICATE-----&PrivateKey=-----BEGIN+RSA+PRIVATE+KEY-----MIIEpQIBAAKCAQEAuyf%2FlNrH9ck8DmNyo3fGgvCI1l9s%2BcmBY3WIz%2BcUDqmxiieR...-----END+RSA+PRIVATE+KEY-----&Sandbox=false";
 
@@ -165,7 +165,10 @@ mod tests {
         assert_eq!(request.credential_type(), Some(ClassicCredentialType::Apn));
         assert_eq!(request.friendly_name.as_deref(), Some("Test slow create"));
         assert_eq!(request.encode(), DOCUMENTED.as_bytes());
-        let created = check_classic_create(&request.to_params(), &ctx()).unwrap();
+        let created = Profile::Strict
+            .judge(check_classic_create(&request.to_params(), &ctx()))
+            .unwrap()
+            .value;
         assert_eq!(created.fields.sandbox, Some(false));
         assert!(!format!("{request:?}").contains("MIIE"), "secrets hidden");
     }

@@ -166,7 +166,7 @@ fn sid_message(e: &FormatError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use credspec_core::rules::{ClassicParams, check_classic_create_fields};
+    use credspec_core::rules::{ClassicParams, Profile, check_classic_create_fields};
     use credspec_core::time::macros::datetime;
 
     const DOCUMENTED: &str = r#"{"sid":"CRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","account_sid":"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","friendly_name":"Test slow create","type":"apn","sandbox":"False","date_created":"2015-10-07T17:50:01Z","date_updated":"2015-10-07T17:50:01Z","url":"https://notify.twilio.com/v1/Credentials/CRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#;
@@ -178,7 +178,10 @@ mod tests {
         params.friendly_name = Some(String::from("Test slow create"));
         params.certificate = Some("c".into());
         params.private_key = Some("k".into());
-        let fields = check_classic_create_fields(&params).unwrap();
+        let fields = Profile::Strict
+            .judge(check_classic_create_fields(&params))
+            .unwrap()
+            .value;
         let sid: CredentialSid = "CRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse().unwrap();
         let account: AccountSid = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse().unwrap();
         let at = datetime!(2015-10-07 17:50:01.250 UTC);
@@ -204,7 +207,10 @@ mod tests {
         let mut params = ClassicParams::default();
         params.credential_type = Some(String::from("gcm"));
         params.api_key = Some("k".into());
-        let fields = check_classic_create_fields(&params).unwrap();
+        let fields = Profile::Strict
+            .judge(check_classic_create_fields(&params))
+            .unwrap()
+            .value;
         let sid: CredentialSid = "CR0123456789abcdef0123456789abcdef".parse().unwrap();
         let account: AccountSid = "AC0123456789abcdef0123456789abcdef".parse().unwrap();
         let at = datetime!(2015-10-07 17:50:01 UTC);

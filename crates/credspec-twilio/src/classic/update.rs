@@ -100,11 +100,11 @@ impl UpdateCredentialRequest {
 mod tests {
     use super::*;
     use credspec_core::material::MaterialPolicy;
-    use credspec_core::rules::{MaterialContext, RuleId, check_classic_update};
+    use credspec_core::rules::{MaterialContext, Profile, RuleId, check_classic_update};
     use credspec_core::value::ClassicCredentialType;
 
     #[test]
-    fn type_is_ignored_and_fields_of_another_type_are_refused_by_core() {
+    fn type_is_ignored_and_fields_of_another_type_are_found_by_core() {
         let request = UpdateCredentialRequest::decode(b"Type=fcm&FriendlyName=x").unwrap();
         assert_eq!(request, UpdateCredentialRequest::rename("x"));
         assert_eq!(request.to_params().credential_type, None);
@@ -113,8 +113,10 @@ mod tests {
             credspec_core::time::macros::datetime!(2026-01-01 0:00 UTC),
         );
         let request = UpdateCredentialRequest::decode(b"ApiKey=AIza").unwrap();
-        let err = check_classic_update(&ClassicCredentialType::Apn, &request.to_params(), &ctx)
-            .unwrap_err();
+        let outcome = check_classic_update(&ClassicCredentialType::Apn, &request.to_params(), &ctx);
+        let accepted = Profile::Vendor.judge(outcome.clone()).unwrap();
+        assert_eq!(accepted.findings[0].rule, RuleId::ClassicForbiddenFields);
+        let err = Profile::Strict.judge(outcome).unwrap_err();
         assert_eq!(err[0].rule, RuleId::ClassicForbiddenFields);
         assert_eq!(
             UpdateCredentialRequest::decode(b"FriendlyName=a&FriendlyName=b")
