@@ -9,7 +9,7 @@ use credspec_conformance::spec::ApiId;
 use credspec_conformance::target::parse_api;
 use credspec_core::material::MaterialPolicy;
 use credspec_core::model::PushCredential;
-use credspec_core::rules::{self, MaterialContext, Violation};
+use credspec_core::rules::{self, MaterialContext, Profile, Violation};
 
 use crate::Exit;
 
@@ -22,9 +22,10 @@ pub(crate) struct Args {
     /// The API to write a create request for.
     #[arg(long)]
     to: String,
-    /// Refuse documentation placeholders as credential material.
+    /// Refuse what breaks credspec's own lint rules too, documentation placeholders
+    /// (`MIIGVDCC...`) included.
     #[arg(long)]
-    strict_material: bool,
+    strict: bool,
     /// The create request body (`-` for standard input): a form for notify-v1 and chat-v2,
     /// JSON otherwise.
     file: PathBuf,
@@ -46,27 +47,44 @@ fn violations(list: Vec<Violation>) -> Problem {
     )
 }
 
+/// The credential of a checked create: refused under `profile`, or without material that
+/// passed the material rules (then its findings say why).
+fn credential_from<T>(
+    outcome: rules::Checking<T>,
+    profile: Profile,
+    credential: impl FnOnce(T) -> Option<PushCredential>,
+) -> Result<PushCredential, Problem> {
+    let checked = profile.judge(outcome).map_err(violations)?;
+    let findings = checked.findings;
+    credential(checked.value).ok_or_else(|| violations(findings))
+}
+
 /// The vendor-neutral credential of a create request.
 fn credential_of(
     api: ApiId,
     bytes: &[u8],
     ctx: &MaterialContext,
+    profile: Profile,
 ) -> Result<PushCredential, Problem> {
     let decode = |e: &dyn std::fmt::Display| Problem::Invalid(vec![format!("decode: {e}")]);
     match api {
         ApiId::TwilioNotifyV1 | ApiId::TwilioChatV2 => {
             let request = credspec_twilio::classic::CreateCredentialRequest::decode(bytes)
                 .map_err(|e| decode(&e))?;
-            rules::check_classic_create(&request.to_params(), ctx)
-                .map(|c| c.credential)
-                .map_err(violations)
+            credential_from(
+                rules::check_classic_create(&request.to_params(), ctx),
+                profile,
+                |c| c.credential,
+            )
         }
         ApiId::TwilioCommsV1 => {
             let request = credspec_twilio::comms::CreatePushCredentialRequest::decode(bytes)
                 .map_err(|e| decode(&e))?;
-            rules::check_comms_create(&request.to_params(), ctx)
-                .map(|c| c.credential)
-                .map_err(violations)
+            credential_from(
+                rules::check_comms_create(&request.to_params(), ctx),
+                profile,
+                |c| c.credential,
+            )
         }
         ApiId::TelnyxMobilePush => {
             let request =
@@ -74,9 +92,11 @@ fn credential_of(
                     bytes,
                 )
                 .map_err(|e| decode(&e))?;
-            rules::check_push_create(&request.to_params(), ctx)
-                .map(|c| c.credential)
-                .map_err(violations)
+            credential_from(
+                rules::check_push_create(&request.to_params(), ctx),
+                profile,
+                |c| c.credential,
+            )
         }
         other => Err(Problem::Refused(format!(
             "{other} holds SIP credentials, not push credentials"
@@ -112,14 +132,17 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Box<dyn std::error::Error>> {
     let from = parse_api(&args.from)?;
     let to = parse_api(&args.to)?;
     let bytes = crate::validate::read(&args.file)?;
-    let policy = if args.strict_material {
+    // Placeholders translate as placeholders unless --strict: a conversion of a documented
+    // example is still a conversion.
+    let policy = if args.strict {
         MaterialPolicy::RequireReal
     } else {
         MaterialPolicy::AllowPlaceholders
     };
+    let profile = Profile::strict_if(args.strict);
     let now = credspec_core::timestamp::Clock::now(&credspec_emulator::SystemClock::new());
     let ctx = MaterialContext::new(policy, now);
-    let outcome = credential_of(from, &bytes, &ctx).and_then(|c| request_for(to, &c));
+    let outcome = credential_of(from, &bytes, &ctx, profile).and_then(|c| request_for(to, &c));
     match outcome {
         Ok((body, content_type)) => {
             eprintln!("credspec: {to} create request ({content_type}):");

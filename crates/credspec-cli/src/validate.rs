@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use credspec_conformance::spec::{ApiId, SpecSet};
 use credspec_conformance::target::parse_api;
 use credspec_core::material::MaterialPolicy;
-use credspec_core::rules::{self, MaterialContext, Violation};
+use credspec_core::rules::{self, MaterialContext, Profile, Violation};
 use serde_json::Value;
 
 use crate::Exit;
@@ -27,9 +27,11 @@ pub(crate) struct Args {
     /// The response's content type (default: the only one declared, or application/json).
     #[arg(long)]
     content_type: Option<String>,
-    /// Refuse documentation placeholders as credential material.
+    /// Report lint findings (credspec's own checks: material, key match, validity, APNs
+    /// environment, placeholders, the Twilio "[APN only]" field rules) as errors, not
+    /// warnings.
     #[arg(long)]
-    strict_material: bool,
+    strict: bool,
     /// The specs directory.
     #[arg(long)]
     specs: Option<PathBuf>,
@@ -69,25 +71,19 @@ fn as_json(bytes: &[u8]) -> Result<Value, String> {
     Ok(Value::Object(map))
 }
 
-/// The rules of credspec-core for a request body, through the vendor's codec.
-fn rule_violations(
-    api: ApiId,
-    operation: &str,
-    bytes: &[u8],
-    policy: MaterialPolicy,
-) -> Result<Vec<Violation>, String> {
+/// Every violation of credspec-core's rules in a request body, through the vendor's codec,
+/// whatever its class.
+fn rule_violations(api: ApiId, operation: &str, bytes: &[u8]) -> Result<Vec<Violation>, String> {
     use credspec_telnyx::mobile_push_credentials::CreatePushCredentialRequest;
     use credspec_telnyx::telephony_credentials::{
         CreateTelephonyCredentialRequest, UpdateTelephonyCredentialRequest,
     };
     let now = credspec_core::timestamp::Clock::now(&credspec_emulator::SystemClock::new());
-    let ctx = MaterialContext::new(policy, now);
+    let ctx = MaterialContext::new(MaterialPolicy::RequireReal, now);
     Ok(match (api, operation) {
         (ApiId::TelnyxMobilePush, "CreatePushCredential") => {
             let request = CreatePushCredentialRequest::decode(bytes).map_err(|e| e.to_string())?;
-            rules::check_push_create(&request.to_params(), &ctx)
-                .err()
-                .unwrap_or_default()
+            rules::violations_of(&rules::check_push_create(&request.to_params(), &ctx)).to_vec()
         }
         (ApiId::TelnyxTelephony, "CreateTelephonyCredential") => {
             let request =
@@ -102,16 +98,12 @@ fn rule_violations(
         (ApiId::TwilioNotifyV1 | ApiId::TwilioChatV2, "CreateCredential") => {
             let request = credspec_twilio::classic::CreateCredentialRequest::decode(bytes)
                 .map_err(|e| e.to_string())?;
-            rules::check_classic_create(&request.to_params(), &ctx)
-                .err()
-                .unwrap_or_default()
+            rules::violations_of(&rules::check_classic_create(&request.to_params(), &ctx)).to_vec()
         }
         (ApiId::TwilioCommsV1, "CreatePushCredential") => {
             let request = credspec_twilio::comms::CreatePushCredentialRequest::decode(bytes)
                 .map_err(|e| e.to_string())?;
-            rules::check_comms_create(&request.to_params(), &ctx)
-                .err()
-                .unwrap_or_default()
+            rules::violations_of(&rules::check_comms_create(&request.to_params(), &ctx)).to_vec()
         }
         _ => Vec::new(),
     })
@@ -164,32 +156,38 @@ pub(crate) fn run(args: &Args) -> Result<Exit, Box<dyn std::error::Error>> {
         )),
         (None, _) => {}
     }
+    let mut warnings = Vec::new();
     if args.status.is_none() {
-        let policy = if args.strict_material {
-            MaterialPolicy::RequireReal
-        } else {
-            MaterialPolicy::AllowPlaceholders
-        };
-        match rule_violations(api, &args.operation, &bytes, policy) {
+        let profile = Profile::strict_if(args.strict);
+        match rule_violations(api, &args.operation, &bytes) {
             Ok(violations) => {
                 for v in violations {
-                    problems.push(format!(
-                        "rule {} at {}: {}",
+                    let line = format!(
+                        "rule {} ({}) at {}: {}",
                         v.rule.as_str(),
+                        v.rule.enforcement(),
                         v.path,
                         v.message
-                    ));
+                    );
+                    if profile.refuses(v.rule) {
+                        problems.push(line);
+                    } else {
+                        warnings.push(line);
+                    }
                 }
             }
             Err(e) => problems.push(format!("decode: {e}")),
         }
+    }
+    for w in &warnings {
+        println!("warning: {w}");
     }
     if problems.is_empty() {
         println!("valid: {api} {}", args.operation);
         Ok(Exit::Ok)
     } else {
         for p in &problems {
-            println!("{p}");
+            println!("error: {p}");
         }
         Ok(Exit::Failed)
     }

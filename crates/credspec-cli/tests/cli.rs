@@ -113,7 +113,34 @@ fn validate_lists_schema_and_rule_violations() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("schema") && text.contains("rule telnyx.push.ios-required-fields at /alias"),
+        text.contains("error: schema")
+            && text.contains("error: rule telnyx.push.ios-required-fields (vendor) at /alias"),
+        "{text}"
+    );
+    // Seed 001's `Type=apn` alone: Twilio answers 201, so credspec warns and exits 0; strict
+    // mode turns the warnings into errors.
+    let apn = [
+        "validate",
+        "--api",
+        "notify-v1",
+        "--operation",
+        "CreateCredential",
+        "-",
+    ];
+    let out = credspec(&apn, "Type=apn");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("warning: rule twilio.classic.apn-required-fields (lint) at /Certificate")
+            && text.contains("valid: "),
+        "{text}"
+    );
+    let strict: Vec<&str> = apn.iter().copied().chain(["--strict"]).collect();
+    let out = credspec(&strict, "Type=apn");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error: rule twilio.classic.apn-required-fields (lint) at /PrivateKey"),
         "{text}"
     );
     let out = credspec(

@@ -32,9 +32,12 @@ pub struct Args {
     /// takes them. Keeps secrets out of the process list.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Refuse documentation placeholders (`MIIGVDCC...`) as credential material.
+    /// Refuse what breaks credspec's own `lint` rules too (material, key match, certificate
+    /// validity, APNs environment, placeholders `MIIGVDCC...`, the Twilio "[APN only]" field
+    /// rules), in the vendor's error format. Without it only what the vendor refuses is
+    /// refused, and each lint finding is sent in a `Credspec-Lint` response header.
     #[arg(long)]
-    strict_material: bool,
+    strict: bool,
     /// Log level: error, warn, info, debug or trace.
     #[arg(long, default_value = "info")]
     log: LevelFilter,
@@ -211,7 +214,7 @@ async fn run(mut args: Args) -> Result<(), Box<dyn std::error::Error>> {
         && args.telnyx_api_keys.is_empty();
     let mut builder = Emulator::builder()
         .database(database)
-        .strict_material(args.strict_material)
+        .strict(args.strict)
         .development_account(no_accounts);
     for account in args.twilio_accounts {
         builder = builder.twilio_account(account);

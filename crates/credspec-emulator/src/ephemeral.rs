@@ -41,8 +41,17 @@ pub struct Ephemeral {
 }
 
 impl Ephemeral {
-    /// Starts an emulator with the real clock and OS randomness.
+    /// Starts an emulator with the real clock and OS randomness, under the vendor profile.
     pub async fn start() -> Result<Self, EphemeralError> {
+        Self::start_with(false).await
+    }
+
+    /// Starts an emulator that refuses `lint` findings too (the strict profile).
+    pub async fn start_strict() -> Result<Self, EphemeralError> {
+        Self::start_with(true).await
+    }
+
+    async fn start_with(strict: bool) -> Result<Self, EphemeralError> {
         let mut random = OsRandom::new();
         let twilio = [
             TwilioAccount::generate(&mut random),
@@ -66,6 +75,7 @@ impl Ephemeral {
             .clock(Arc::new(SystemClock::new()))
             .random(random)
             .database(Database::file(dir.path().join("credspec.db")))
+            .strict(strict)
             .twilio_api_key(TwilioApiKey::new(
                 key_sid.clone(),
                 key_secret.clone(),

@@ -125,6 +125,27 @@ pub(crate) fn json(status: StatusCode, body: Vec<u8>) -> Response {
     with_body(status, "application/json", body)
 }
 
+/// The response header that carries one `lint` finding on an accepted request.
+pub(crate) const LINT_HEADER: &str = "credspec-lint";
+
+/// `response` with one `Credspec-Lint: <rule id>; <json pointer>` header per finding, each
+/// also logged at `warn` with the rule id and pointer (never the value).
+pub(crate) fn with_findings(
+    mut response: Response,
+    api: &'static str,
+    findings: &[credspec_core::rules::Violation],
+) -> Response {
+    for finding in findings {
+        let rule = finding.rule.as_str();
+        let pointer = finding.path.as_str();
+        tracing::warn!(api, rule, pointer, "lint finding");
+        if let Ok(value) = HeaderValue::from_str(&format!("{rule}; {pointer}")) {
+            response.headers_mut().append(LINT_HEADER, value);
+        }
+    }
+    response
+}
+
 /// The host a request names (`Host` header, or the URI's authority), without the port.
 fn request_host(headers: &HeaderMap, uri: &Uri) -> Option<String> {
     let host = headers

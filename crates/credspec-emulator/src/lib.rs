@@ -71,7 +71,9 @@ use axum::response::Response;
 use axum::routing::get;
 use credspec_core::material::MaterialPolicy;
 use credspec_core::random::RandomSource;
+use credspec_core::rules::{MaterialContext, Profile};
 use credspec_core::secret::Secret;
+use credspec_core::time::OffsetDateTime;
 use credspec_core::timestamp::Clock;
 
 pub mod accounts;
@@ -156,15 +158,23 @@ pub(crate) struct Shared {
     pub(crate) store: Store,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) random: SharedRandom,
-    pub(crate) policy: MaterialPolicy,
+    pub(crate) profile: Profile,
     pub(crate) token_key: Secret<Vec<u8>>,
+}
+
+impl Shared {
+    /// The context of the material rules at `now`. Placeholders are always reported: under
+    /// the default profile as a `material.placeholder` finding, under strict as a refusal.
+    pub(crate) fn material(&self, now: OffsetDateTime) -> MaterialContext {
+        MaterialContext::new(MaterialPolicy::RequireReal, now)
+    }
 }
 
 impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shared")
             .field("clock", &self.clock)
-            .field("policy", &self.policy)
+            .field("profile", &self.profile)
             .finish_non_exhaustive()
     }
 }
@@ -193,14 +203,15 @@ pub struct DevelopmentAccount {
 }
 
 /// Configures an [`Emulator`]. Defaults: the system clock, OS randomness, an in-memory
-/// database, no accounts, placeholders accepted (decision D11), a random token signing key.
+/// database, no accounts, the vendor profile (only `vendor` rules refuse; decision D11), a
+/// random token signing key.
 #[must_use]
 pub struct EmulatorBuilder {
     clock: Arc<dyn Clock>,
     random: Box<dyn RandomSource + Send>,
     database: Database,
     accounts: Accounts,
-    policy: MaterialPolicy,
+    profile: Profile,
     token_key: Option<Secret<Vec<u8>>>,
     development_account: bool,
 }
@@ -210,7 +221,7 @@ impl std::fmt::Debug for EmulatorBuilder {
         f.debug_struct("EmulatorBuilder")
             .field("clock", &self.clock)
             .field("database", &self.database)
-            .field("policy", &self.policy)
+            .field("profile", &self.profile)
             .field("development_account", &self.development_account)
             .finish_non_exhaustive()
     }
@@ -253,14 +264,13 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Refuses documentation placeholders (`MIIGVDCC...`) as material (decision D11's
-    /// strict mode). Off by default.
-    pub fn strict_material(mut self, strict: bool) -> Self {
-        self.policy = if strict {
-            MaterialPolicy::RequireReal
-        } else {
-            MaterialPolicy::AllowPlaceholders
-        };
+    /// Refuses what breaks any rule, `lint` rules included (material, key match, validity,
+    /// APNs environment, placeholders, the Twilio "\[APN only\]" field rules), in the
+    /// vendor's error format. Off by default: then only `vendor` rules refuse, and each
+    /// `lint` finding on an accepted request is reported in a `Credspec-Lint` header and a
+    /// `warn` log line.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.profile = Profile::strict_if(strict);
         self
     }
 
@@ -311,7 +321,7 @@ impl EmulatorBuilder {
             store,
             clock: self.clock,
             random,
-            policy: self.policy,
+            profile: self.profile,
             token_key,
         };
         Ok(Emulator {
@@ -348,7 +358,7 @@ impl Emulator {
             random: Box::new(OsRandom::new()),
             database: Database::memory(),
             accounts: Accounts::default(),
-            policy: MaterialPolicy::AllowPlaceholders,
+            profile: Profile::Vendor,
             token_key: None,
             development_account: false,
         }

@@ -3,7 +3,7 @@
 //! ```text
 //! credspec-emulator [--addr 127.0.0.1:4010] [--db credspec.db]
 //!                   [--twilio-account AC...:TOKEN]... [--twilio-api-key SK...:SECRET:AC...]...
-//!                   [--telnyx-api-key KEY]... [--strict-material] [--log info]
+//!                   [--telnyx-api-key KEY]... [--strict] [--log info]
 //! ```
 //!
 //! With no account option it creates a development account (kept in the database) and

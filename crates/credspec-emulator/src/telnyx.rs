@@ -115,5 +115,11 @@ async fn json_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes,
     if !http::is_json(headers) {
         return Err(ErrorResponse::malformed("Content-Type must be application/json.").into());
     }
+    // An empty body is an empty object: the official Node SDK sends `Content-Length: 0` for
+    // a create whose members it did not place in the body, and the operation documents 422
+    // for a body without its required members (not a 400 for malformed JSON).
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(axum::body::Bytes::from_static(b"{}"));
+    }
     Ok(bytes)
 }

@@ -1,8 +1,9 @@
 //! `/v2/mobile_push_credentials`: create (200), list (200), get (200), delete (204).
 //!
-//! Rules: the create checks of `check_push_create` (type, required fields, alias, material
-//! under the emulator's placeholder policy) and `check_alias_unique` against the account's
-//! credentials, in the same transaction as the insert.
+//! Rules: the create checks of `check_push_create` (type, required fields, alias; the
+//! material rules are `lint`, refused only under the strict profile and otherwise sent as
+//! `Credspec-Lint` headers) and `check_alias_unique` against the account's credentials, in
+//! the same transaction as the insert.
 
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use axum::extract::{RawPathParams, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use credspec_core::id::TelnyxId;
-use credspec_core::rules::{MaterialContext, check_alias_unique, check_push_create};
+use credspec_core::rules::{check_alias_unique, check_push_create};
 use credspec_telnyx::envelope::{Data, ListData, ListPushCredentialsQuery, PaginationMeta};
 use credspec_telnyx::error::ErrorResponse;
 use credspec_telnyx::mobile_push_credentials::{
@@ -35,9 +36,14 @@ pub(super) async fn create(
     let request = CreatePushCredentialRequest::decode(&bytes)
         .map_err(|e| ErrorResponse::from_decode_error(&e))?;
     let now = shared.clock.now();
-    let ctx = MaterialContext::new(shared.policy, now);
-    let checked = check_push_create(&request.to_params(), &ctx)
+    let checked = shared
+        .profile
+        .judge(check_push_create(
+            &request.to_params(),
+            &shared.material(now),
+        ))
         .map_err(|violations| ErrorResponse::validation(&violations))?;
+    let (checked, findings) = (checked.value, checked.findings);
     let id = shared.random.with(|r| TelnyxId::generate(r));
     // `from_create` refuses exactly what `check_push_create` refuses, which passed.
     let credential = PushCredential::from_create(&id, &request, now)
@@ -57,7 +63,8 @@ pub(super) async fn create(
         })
         .await?;
     outcome.map_err(|v| ErrorResponse::validation(&[v]))?;
-    Ok(http::json(StatusCode::OK, Data::new(credential).encode()))
+    let response = http::json(StatusCode::OK, Data::new(credential).encode());
+    Ok(http::with_findings(response, "telnyx", &findings))
 }
 
 /// `GET /v2/mobile_push_credentials`: `page[number]`, `page[size]` (default 20),

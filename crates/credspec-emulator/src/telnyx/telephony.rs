@@ -20,9 +20,11 @@ use credspec_core::id::{SipPassword, SipUsername, TelnyxId};
 use credspec_core::random::RandomSource as _;
 use credspec_core::rules::{
     TelephonyOperation, Violation, check_tag_capacity, check_telephony_operation,
+    telephony_default_expiry,
 };
 use credspec_core::secret::Secret;
 use credspec_core::time::OffsetDateTime;
+use credspec_core::timestamp::{Timestamp, TimestampForm};
 use credspec_telnyx::envelope::{Data, FindTelephonyCredentialsQuery, ListData, PaginationMeta};
 use credspec_telnyx::error::ErrorResponse;
 use credspec_telnyx::telephony_credentials::{
@@ -66,7 +68,7 @@ pub(super) async fn create(
     let bytes = json_body(&headers, body).await?;
     let request = CreateTelephonyCredentialRequest::decode(&bytes)
         .map_err(|e| ErrorResponse::from_decode_error(&e))?;
-    let values = request
+    let mut values = request
         .check()
         .map_err(|violations| ErrorResponse::validation(&violations))?;
     // `check` refuses a create without `connection_id`.
@@ -75,6 +77,13 @@ pub(super) async fn create(
         .clone()
         .ok_or_else(|| ErrorResponse::malformed("connection_id is required"))?;
     let now = shared.clock.now();
+    if values.expires_at.is_none() {
+        // Seed 004: a credential created without `expires_at` has one 22 years on (D27).
+        values.expires_at = Some(Timestamp::new(
+            telephony_default_expiry(now),
+            TimestampForm::ISO_NO_ZONE,
+        ));
+    }
     let (id, username, password) = shared.random.with(|r| {
         (
             TelnyxId::generate(r),

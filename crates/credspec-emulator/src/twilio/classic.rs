@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use credspec_core::id::{AccountSid, CredentialSid};
-use credspec_core::rules::{MaterialContext, check_classic_create, check_classic_update};
+use credspec_core::rules::{check_classic_create, check_classic_update};
 use credspec_twilio::classic::{
     CORS_HEADERS, ClassicApi, CreateCredentialRequest, CredentialResource, FetchCredentialRequest,
     ListCredentialQuery, ListCredentialResponse, PageMeta, UpdateCredentialRequest,
@@ -156,9 +156,14 @@ async fn create(
     let request =
         CreateCredentialRequest::decode(&bytes).map_err(|e| ErrorBody::from_decode_error(&e))?;
     let now = shared.clock.now();
-    let ctx = MaterialContext::new(shared.policy, now);
-    let created = check_classic_create(&request.to_params(), &ctx)
+    let checked = shared
+        .profile
+        .judge(check_classic_create(
+            &request.to_params(),
+            &shared.material(now),
+        ))
         .map_err(|v| ErrorBody::from_violations(&v))?;
+    let (created, findings) = (checked.value, checked.findings);
     let sid = shared.random.with(|r| CredentialSid::generate(r));
     let api = site.api(&headers, &uri);
     let resource = CredentialResource::from_fields(&api, &sid, &account, &created.fields, now, now);
@@ -171,7 +176,8 @@ async fn create(
             Ok(Ok::<_, std::convert::Infallible>(()))
         })
         .await?;
-    Ok(http::json(StatusCode::CREATED, resource.encode()))
+    let response = http::json(StatusCode::CREATED, resource.encode());
+    Ok(http::with_findings(response, "twilio", &findings))
 }
 
 /// The resource with its `url` under the base that answered.
@@ -271,7 +277,8 @@ async fn update(
     let request =
         UpdateCredentialRequest::decode(&bytes).map_err(|e| ErrorBody::from_decode_error(&e))?;
     let now = shared.clock.now();
-    let ctx = MaterialContext::new(shared.policy, now);
+    let ctx = shared.material(now);
+    let profile = shared.profile;
     let params = request.to_params();
     let outcome = shared
         .store
@@ -286,21 +293,22 @@ async fn update(
                     message: String::from("no type"),
                 });
             };
-            let fields = match check_classic_update(&stored_type, &params, &ctx) {
-                Ok(fields) => fields,
+            let checked = match profile.judge(check_classic_update(&stored_type, &params, &ctx)) {
+                Ok(checked) => checked,
                 Err(violations) => return Ok(Err(Some(violations))),
             };
-            let resource = resource.updated(&fields, now);
+            let resource = resource.updated(&checked.value, now);
             rows::update_classic(tx, &account, site.store, sid.as_str(), &resource)?;
-            Ok(Ok(resource))
+            Ok(Ok((resource, checked.findings)))
         })
         .await?;
-    let resource = outcome.map_err(|refusal| match refusal {
+    let (resource, findings) = outcome.map_err(|refusal| match refusal {
         None => ErrorBody::not_found(uri.path()),
         Some(violations) => ErrorBody::from_violations(&violations),
     })?;
     let api = site.api(&headers, &uri);
-    Ok(http::json(StatusCode::OK, located(&api, resource).encode()))
+    let response = http::json(StatusCode::OK, located(&api, resource).encode());
+    Ok(http::with_findings(response, "twilio", &findings))
 }
 
 /// `DELETE /vN/Credentials/{Sid}`: 204, no body.

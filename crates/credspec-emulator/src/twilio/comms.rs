@@ -21,8 +21,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use credspec_core::id::{AccountSid, CommsCredentialId};
 use credspec_core::rules::{
-    MaterialContext, Violation, check_comms_app_name, check_comms_create, check_comms_update,
-    plan_comms_create, plan_comms_delete, plan_comms_set_default,
+    Violation, check_comms_app_name, check_comms_create, check_comms_update, plan_comms_create,
+    plan_comms_delete, plan_comms_set_default,
 };
 use credspec_twilio::comms::{
     AcceptedResponse, CommsApi, CommsPageMeta, CreatePushCredentialRequest,
@@ -143,9 +143,14 @@ async fn create(
     let request = CreatePushCredentialRequest::decode(&bytes)
         .map_err(|e| CommsErrorResponse::from_decode_error(&e))?;
     let now = shared.clock.now();
-    let ctx = MaterialContext::new(shared.policy, now);
-    let checked = check_comms_create(&request.to_params(), &ctx)
+    let checked = shared
+        .profile
+        .judge(check_comms_create(
+            &request.to_params(),
+            &shared.material(now),
+        ))
         .map_err(|v| CommsErrorResponse::validation(&v))?;
+    let (checked, findings) = (checked.value, checked.findings);
     let id = shared.random.with(|r| CommsCredentialId::generate(r));
     let new_id = id.clone();
     shared
@@ -179,7 +184,8 @@ async fn create(
             Ok(Ok(()))
         })
         .await??;
-    Ok(accepted(&api(&headers, &uri), &id))
+    let response = accepted(&api(&headers, &uri), &id);
+    Ok(http::with_findings(response, "twilio", &findings))
 }
 
 /// `GET /v1/PushNotifications/Credentials`: `pageSize` (1..100, default 50), `pageToken`,
@@ -260,10 +266,11 @@ async fn update(
     let request = UpdatePushCredentialRequest::decode(&bytes)
         .map_err(|e| CommsErrorResponse::from_decode_error(&e))?;
     let now = shared.clock.now();
-    let ctx = MaterialContext::new(shared.policy, now);
+    let ctx = shared.material(now);
+    let profile = shared.profile;
     let params = request.to_params();
     let target = id.clone();
-    shared
+    let findings = shared
         .store
         .write(move |tx| {
             let Some(mut credential) = rows::get_comms(tx, &account, &target)? else {
@@ -276,10 +283,11 @@ async fn update(
                     message: String::from("no credentialType"),
                 });
             };
-            let checked = match check_comms_update(&stored_type, &params, &ctx) {
-                Ok(checked) => checked,
-                Err(v) => return Ok(Err(Refused::Rules(v))),
-            };
+            let (checked, findings) =
+                match profile.judge(check_comms_update(&stored_type, &params, &ctx)) {
+                    Ok(checked) => (checked.value, checked.findings),
+                    Err(v) => return Ok(Err(Refused::Rules(v))),
+                };
             if let Some(is_default) = checked.is_default {
                 let snapshot = rows::comms_snapshot(tx, &account)?;
                 let Some(plan) = plan_comms_set_default(&snapshot, &target, is_default) else {
@@ -297,10 +305,11 @@ async fn update(
                 credential = credential.with_tags(tags);
             }
             rows::update_comms(tx, &account, &credential.touched(now))?;
-            Ok(Ok(()))
+            Ok(Ok(findings))
         })
         .await??;
-    Ok(accepted(&api(&headers, &uri), &id))
+    let response = accepted(&api(&headers, &uri), &id);
+    Ok(http::with_findings(response, "twilio", &findings))
 }
 
 /// `DELETE /v1/PushNotifications/Credentials/{credentialId}`: 202; an App's last credential

@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::json;
 
-use crate::{KEY_A, KEY_B, Req, harness};
+use credspec_emulator::Database;
+
+use crate::{KEY_A, KEY_B, Req, harness_on};
 
 #[derive(Clone, Default)]
 pub(crate) struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -45,7 +47,9 @@ pub(crate) fn install() -> &'static Capture {
 async fn logs_never_contain_secrets() {
     let capture = install();
 
-    let h = harness();
+    // A seed of its own: the tests of this binary share one log capture, and another test's
+    // logged sid must not repeat this test's SIP password by drawing the same random bytes.
+    let h = harness_on(Database::memory(), 0x5EC2E7);
     let private_key = "-----BEGIN RSA PRIVATE KEY----- MIIEpQIBAAKCAQEAsNlRJVZn9ZvXcECQm65czsSECRET... -----END RSA PRIVATE KEY-----";
     let sa_key = "SERVICE-ACCOUNT-SECRET-KEY...";
     let mut secrets = vec![
@@ -146,7 +150,9 @@ async fn twilio_logs_never_contain_secrets() {
     use crate::{AC_A, SK_A, SK_SECRET_A, TOKEN_A, TOKEN_B};
 
     let capture = install();
-    let h = harness();
+    // A seed of its own: the tests of this binary share one log capture, and another test's
+    // logged sid must not repeat this test's SIP password by drawing the same random bytes.
+    let h = harness_on(Database::memory(), 0x5EC2E7);
     let gcm_key = "AIzaSyLOGSECRETLOGSECRETLOGSECRET012345";
     let fcm_secret = format!("AAAAlogsecret:APA91b{}", "LOGSECRET".repeat(16));
     let cert =
@@ -177,13 +183,27 @@ async fn twilio_logs_never_contain_secrets() {
             assert_eq!(reply.status, 201, "{:?}", reply.json());
             sids.push(reply.json()["sid"].as_str().unwrap().to_owned());
         }
-        // Refusals that carry secrets.
-        Req::post(base)
+        // A lint finding on a request that carries secrets: accepted, logged at warn with the
+        // rule and pointer only.
+        let linted = Req::post(base)
             .as_a()
             .form(&[
                 ("Type", "gcm"),
                 ("ApiKey", gcm_key),
                 ("Secret", &fcm_secret),
+            ])
+            .send(&h.router)
+            .await;
+        assert_eq!(linted.status, 201);
+        sids.push(linted.json()["sid"].as_str().unwrap().to_owned());
+        // A refusal that carries secrets.
+        let long_name = "n".repeat(65);
+        Req::post(base)
+            .as_a()
+            .form(&[
+                ("Type", "gcm"),
+                ("ApiKey", gcm_key),
+                ("FriendlyName", &long_name),
             ])
             .send(&h.router)
             .await
@@ -221,6 +241,11 @@ async fn twilio_logs_never_contain_secrets() {
         .as_a()
         .json(&json!({"content": {"certificate": cert, "privateKey": "not pem KEYLOGSECRET"}}))
         .send(&h.router)
+        .await;
+    Req::patch(&item)
+        .as_a()
+        .json(&json!({"tags": {"a": "KEY LOGSECRET with spaces"}}))
+        .send(&h.router)
         .await
         .assert_comms(400, 21243);
     Req::patch(&item)
@@ -236,6 +261,12 @@ async fn twilio_logs_never_contain_secrets() {
         "{logs}"
     );
     assert!(logs.contains("status=202"));
+    assert!(
+        logs.contains("lint finding")
+            && logs.contains("rule=\"twilio.classic.forbidden-fields\"")
+            && logs.contains("pointer=\"/Secret\""),
+        "the lint findings are logged:\n{logs}"
+    );
     for secret in secrets {
         assert!(!logs.contains(secret), "{secret:?} in the logs:\n{logs}");
     }

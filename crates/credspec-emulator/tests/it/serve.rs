@@ -343,9 +343,9 @@ async fn lifecycles_over_http_and_graceful_shutdown() {
 
 /// The one curl example of the seeds (seed 001), sent as curl sends it: to
 /// `ip-messaging.twilio.com` (here through the `Host` header, as a hosts-file entry would),
-/// HTTP Basic, form-encoded `Type=apn`. Without material it is refused as decision D12 says,
-/// in Twilio's error format; with the documented placeholder material added it is created
-/// and read back at the vendor path.
+/// HTTP Basic, form-encoded `Type=apn`. Without material it is created with the 201 the seed
+/// documents and two `Credspec-Lint` findings (decision D12); with the documented placeholder
+/// material added it is created and read back at the vendor path.
 #[tokio::test]
 async fn the_seed_curl_example_as_curl_sends_it() {
     let clock = Arc::new(FixedClock::new(START));
@@ -364,7 +364,7 @@ async fn the_seed_curl_example_as_curl_sends_it() {
     let addr = served.local_addr();
     let host = Some("ip-messaging.twilio.com");
 
-    let (status, _, body) = raw_http(
+    let (status, head, body) = raw_http(
         addr,
         "POST",
         "/v2/Credentials",
@@ -373,10 +373,17 @@ async fn the_seed_curl_example_as_curl_sends_it() {
         b"Type=apn".to_vec(),
     )
     .await;
-    let refusal = json(&body);
-    assert_eq!(status, 400, "{refusal}");
-    assert_eq!(refusal["code"], 21243, "{refusal}");
-    assert_eq!(refusal["status"], 400, "{refusal}");
+    let documented = json(&body);
+    assert_eq!(status, 201, "{documented}");
+    assert_eq!(
+        (&documented["type"], &documented["sandbox"]),
+        (&serde_json::json!("apn"), &serde_json::json!("False"))
+    );
+    let head = head.to_ascii_lowercase();
+    for pointer in ["/certificate", "/privatekey"] {
+        let line = format!("credspec-lint: twilio.classic.apn-required-fields; {pointer}\r\n");
+        assert!(head.contains(&line), "{line:?} in {head}");
+    }
 
     let with_material = "Type=apn&FriendlyName=Test+slow+create&Sandbox=false\
         &Certificate=-----BEGIN+CERTIFICATE-----MIIFnTCCBIWgAwIBAgIIAjy9H849%2BE8w...-----END+CERTIFICATE-----\

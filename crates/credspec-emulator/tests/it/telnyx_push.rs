@@ -90,16 +90,65 @@ async fn validation_failures_are_422_with_pointers() {
             json!({"type": "ios", "alias": "", "certificate": CERT, "private_key": KEY}),
             "/alias",
         ),
-        (
-            json!({"type": "ios", "alias": "a", "certificate": "not pem", "private_key": KEY}),
-            "/certificate",
-        ),
     ] {
         let reply = create(&h.router, KEY_A, &body).await;
         let e = reply.assert_telnyx(422, "10015");
         assert_eq!(e["title"], "Bad Request");
         assert_eq!(e["source"]["pointer"], pointer, "{body}");
     }
+}
+
+#[tokio::test]
+async fn lint_findings_are_headers_by_default_and_refusals_when_strict() {
+    let h = harness();
+    let body = json!({"type": "ios", "alias": "a", "certificate": "not pem", "private_key": KEY});
+    let reply = create(&h.router, KEY_A, &body).await;
+    assert_eq!(reply.status, 200, "{:?}", reply.json());
+    assert_eq!(
+        reply.json()["data"]["certificate"],
+        "not pem",
+        "stored as given"
+    );
+    let lint: Vec<&str> = reply
+        .headers
+        .get_all("credspec-lint")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(
+        lint,
+        [
+            "material.pem; /certificate",
+            "material.placeholder; /private_key"
+        ]
+    );
+    // The documented placeholders are accepted (decision D11) and reported as such.
+    let placeholder = create(&h.router, KEY_A, &ios("placeholder")).await;
+    assert_eq!(placeholder.status, 200);
+    let lint: Vec<&str> = placeholder
+        .headers
+        .get_all("credspec-lint")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(
+        lint,
+        [
+            "material.placeholder; /certificate",
+            "material.placeholder; /private_key"
+        ]
+    );
+
+    let clock = std::sync::Arc::new(credspec_core::timestamp::FixedClock::new(crate::START));
+    let strict = crate::builder(&clock, 3)
+        .strict(true)
+        .build()
+        .unwrap()
+        .router();
+    let e = create(&strict, KEY_A, &body)
+        .await
+        .assert_telnyx(422, "10015");
+    assert_eq!(e["source"]["pointer"], "/certificate");
 }
 
 #[tokio::test]
@@ -134,9 +183,11 @@ async fn malformed_bodies_are_400() {
     send("application/json", b"{\"type\":")
         .await
         .assert_telnyx(400, "10015");
-    send("application/json", b"")
+    // An empty body is an empty object (the Node SDK sends one): 422 naming `type`.
+    let e = send("application/json", b"")
         .await
-        .assert_telnyx(400, "10015");
+        .assert_telnyx(422, "10015");
+    assert_eq!(e["source"]["pointer"], "/type");
     send("application/json", b"[]")
         .await
         .assert_telnyx(400, "10015");
@@ -167,14 +218,15 @@ async fn bodies_over_one_mebibyte_are_413() {
     big["padding"] = json!("x".repeat(credspec_emulator::MAX_BODY_BYTES));
     let reply = create(&h.router, KEY_A, &big).await;
     reply.assert_telnyx(413, "10015");
-    // Exactly at the limit is read (and refused for its content, not its size).
+    // Exactly at the limit is read (and refused for its content, not its size: blank is an
+    // empty object, without `type`).
     let body = vec![b' '; credspec_emulator::MAX_BODY_BYTES];
     let reply = Req::post(PATH)
         .bearer(KEY_A)
         .raw("application/json", body)
         .send(&h.router)
         .await;
-    reply.assert_telnyx(400, "10015");
+    reply.assert_telnyx(422, "10015");
 }
 
 #[tokio::test]
@@ -349,7 +401,7 @@ async fn list_pages_and_filters() {
 async fn strict_material_refuses_placeholders_and_accepts_real_material() {
     let clock = std::sync::Arc::new(credspec_core::timestamp::FixedClock::new(crate::START));
     let router = crate::builder(&clock, 5)
-        .strict_material(true)
+        .strict(true)
         .build()
         .unwrap()
         .router();

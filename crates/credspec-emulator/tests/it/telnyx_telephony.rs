@@ -49,7 +49,8 @@ async fn create_issues_a_credential_in_the_documented_forms() {
     SipPassword::new(c.sip_password.as_ref().unwrap().expose_str()).unwrap();
     assert_eq!(c.created_at.as_deref(), Some("2026-01-01T00:00:00"));
     assert_eq!(c.updated_at.as_deref(), Some("2026-01-01T00:00:00.000Z"));
-    assert_eq!(c.expires_at, None);
+    // Without expires_at, 22 years on (seed 004, decision D27).
+    assert_eq!(c.expires_at.as_deref(), Some("2048-01-01T00:00:00"));
 
     let reply = create(
         &h.router,

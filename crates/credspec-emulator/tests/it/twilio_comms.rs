@@ -145,14 +145,6 @@ async fn create_refusals() {
             "$.appName",
         ),
         (
-            json!({"credentialType": "APN", "appName": "a", "content": {"privateKey": KEY}}),
-            "$.content.certificate",
-        ),
-        (
-            json!({"credentialType": "APN", "appName": "a", "content": {"certificate": "not pem", "privateKey": KEY}}),
-            "$.content.certificate",
-        ),
-        (
             json!({"credentialType": "APN", "appName": 5, "content": {}}),
             "$.appName",
         ),
@@ -202,6 +194,27 @@ async fn create_refusals() {
         list(&h.router, "").await.credentials.is_empty(),
         "nothing created"
     );
+    // Lint findings: accepted (202), each named in a header.
+    for (body, finding) in [
+        (
+            json!({"credentialType": "APN", "appName": "a", "content": {"privateKey": KEY}}),
+            "twilio.comms.content-fields; /content/certificate",
+        ),
+        (
+            json!({"credentialType": "APN", "appName": "b", "content": {"certificate": "not pem", "privateKey": KEY}}),
+            "material.pem; /content/certificate",
+        ),
+    ] {
+        let reply = Req::post(COMMS).as_a().json(&body).send(&h.router).await;
+        assert_eq!(reply.status, 202, "{body}");
+        let lint: Vec<&str> = reply
+            .headers
+            .get_all("credspec-lint")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert!(lint.contains(&finding), "{body}: {lint:?}");
+    }
 }
 
 #[tokio::test]
@@ -310,15 +323,22 @@ async fn update_sets_defaults_and_tags_and_delete_cascades() {
         .send(&h.router)
         .await;
     accepted(&reply);
+    // Material that breaks a lint rule is accepted too, with the finding in a header.
+    let reply = Req::patch(&item(&first))
+        .as_a()
+        .json(&json!({"content": {"certificate": "not pem", "privateKey": KEY}}))
+        .send(&h.router)
+        .await;
+    accepted(&reply);
+    assert_eq!(
+        reply.headers.get("credspec-lint").unwrap(),
+        "material.pem; /content/certificate"
+    );
     let before = fetch(&h.router, &first).await;
     for (body, code) in [
         (json!({"isDefault": "yes"}), 21243),
         (json!({"tags": {"bad key": "v"}}), 21243),
         (json!({"tags": "x"}), 21243),
-        (
-            json!({"content": {"certificate": "not pem", "privateKey": KEY}}),
-            21243,
-        ),
         (json!([]), 20001),
     ] {
         let reply = Req::patch(&item(&first))
