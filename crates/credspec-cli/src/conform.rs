@@ -53,6 +53,12 @@ pub(crate) struct Args {
     /// Write a report: `junit=FILE` or `json=FILE` (repeatable).
     #[arg(long = "report", value_name = "FORMAT=FILE")]
     reports: Vec<String>,
+    /// The profile the targets implement: `vendor` (they refuse what the vendors refuse; the
+    /// cases of the strict profile are skipped) or `strict` (they refuse credspec's lint
+    /// findings too; the cases of the vendor profile are skipped). Without --target the
+    /// embedded emulator runs both, the strict cases against a second, strict emulator.
+    #[arg(long, default_value = "vendor")]
+    profile: credspec_core::rules::Profile,
     /// The specs directory (default: ./specs if present, else the one this binary was built
     /// from).
     #[arg(long)]
@@ -130,15 +136,24 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
         .build()?;
     runtime.block_on(async {
         let external = target_of(&args)?;
-        let (target, embedded) = match external {
-            Some(t) => (t, None),
+        let (runner, embedded) = match external {
+            Some(t) => (
+                Runner::new(specs, t.with_profile(args.profile), known)?,
+                Vec::new(),
+            ),
             None => {
                 let e = credspec_emulator::ephemeral::Ephemeral::start().await?;
-                eprintln!("credspec: embedded emulator at http://{}", e.addr());
-                (embedded_target(&e)?, Some(e))
+                let strict = credspec_emulator::ephemeral::Ephemeral::start_strict().await?;
+                eprintln!(
+                    "credspec: embedded emulator at http://{}, strict profile at http://{}",
+                    e.addr(),
+                    strict.addr()
+                );
+                let runner = Runner::new(specs, embedded_target(&e)?, known)?
+                    .with_strict_target(embedded_target(&strict)?);
+                (runner, vec![e, strict])
             }
         };
-        let runner = Runner::new(specs, target, known)?;
         let tty = std::io::stderr().is_terminal();
         let total = runner
             .specs()
@@ -190,7 +205,7 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
         if tty {
             eprintln!();
         }
-        if let Some(e) = embedded {
+        for e in embedded {
             e.stop().await;
         }
         print!("{}", report::summary_table(&suite));

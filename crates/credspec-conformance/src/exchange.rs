@@ -66,6 +66,15 @@ impl Response {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of a header (name case-insensitive), in order.
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// The media type of `Content-Type` without parameters, lower case.
     pub fn media_type(&self) -> Option<String> {
         self.header("content-type")

@@ -72,6 +72,12 @@ fn infrastructure(message: String) -> Conclusion {
 /// the command line's test arguments (filter, `--list`, `--ignored`...). Cases of APIs the
 /// target does not cover, or that need credentials it lacks, are reported as ignored.
 pub fn run(target: Target, snapshots: Snapshots) -> Conclusion {
+    run_with_strict(target, None, snapshots)
+}
+
+/// [`run`], with the cases of the strict profile run against `strict` (a second
+/// implementation that refuses `lint` findings too) instead of being skipped.
+pub fn run_with_strict(target: Target, strict: Option<Target>, snapshots: Snapshots) -> Conclusion {
     let args = Arguments::from_args();
     let root = SpecSet::default_root();
     let specs = match SpecSet::load(&root) {
@@ -90,7 +96,10 @@ pub fn run(target: Target, snapshots: Snapshots) -> Conclusion {
         Err(e) => return infrastructure(format!("tokio runtime: {e}")),
     };
     let runner = match Runner::new(Arc::clone(&specs), target, known) {
-        Ok(r) => r,
+        Ok(r) => match strict {
+            Some(strict) => r.with_strict_target(strict),
+            None => r,
+        },
         Err(e) => return infrastructure(e.to_string()),
     };
     // The suite runs once, in spec order per API (cases of an API share state); each case

@@ -23,6 +23,8 @@ const ALWAYS_VOLATILE: &[(&str, &str)] = &[
     ("updatedAt", "timestamp"),
     ("created_at", "timestamp"),
     ("updated_at", "timestamp"),
+    // A telephony credential created without expires_at gets one 22 years on (D27).
+    ("expires_at", "timestamp"),
     ("nextToken", "token"),
 ];
 

@@ -49,6 +49,9 @@
 //!   (with `reason`).
 //! - `curls`: for each failed step, a curl command that reproduces its request, secrets
 //!   masked.
+//! - `lint` (present when not empty): the `lint` findings the target reported on accepted
+//!   requests, each a `Credspec-Lint` header value `<rule id>; <json pointer>`
+//!   (`"material.key-matches-certificate; /private_key"`), in the order received.
 //! - `millis`: the case's wall time.
 
 use std::collections::BTreeMap;

@@ -24,6 +24,7 @@ use crate::spec::{
 };
 use crate::target::Target;
 use crate::template::{FixtureMode, Scope, Var};
+use credspec_core::rules::Profile;
 
 /// How a case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -66,6 +67,10 @@ pub struct CaseReport {
     pub checks: Vec<CheckResult>,
     /// The request of each failed step as a curl command (secrets masked).
     pub curls: BTreeMap<String, String>,
+    /// The `lint` findings the target reported on accepted requests, one `Credspec-Lint`
+    /// header value (`<rule id>; <json pointer>`) each, in the order received.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lint: Vec<String>,
     /// The normalized responses, for snapshots.
     #[serde(skip)]
     pub snapshot: Vec<Value>,
@@ -97,6 +102,8 @@ impl CaseReport {
 pub struct Runner {
     specs: Arc<SpecSet>,
     target: Arc<Target>,
+    /// The target of the cases of the strict profile, when it is another one.
+    strict: Option<Arc<Target>>,
     fixtures: Arc<Fixtures>,
     known: Arc<KnownFailures>,
     client: reqwest::Client,
@@ -161,6 +168,17 @@ enum Step1 {
     Skip(String),
 }
 
+/// The header a target reports a `lint` finding of an accepted request in.
+pub const LINT_HEADER: &str = "credspec-lint";
+
+/// The `lint` findings of a response (`<rule id>; <json pointer>` each).
+fn lint_findings(response: &Response) -> impl Iterator<Item = String> + '_ {
+    response
+        .header_values(LINT_HEADER)
+        .into_iter()
+        .map(str::to_owned)
+}
+
 fn error_code(format: ErrorFormat, body: &Value) -> Option<Value> {
     match format {
         ErrorFormat::TwilioClassic => body.get("code").cloned(),
@@ -217,6 +235,7 @@ impl Runner {
         Ok(Self {
             specs,
             target: Arc::new(target),
+            strict: None,
             fixtures: Arc::new(Fixtures::generate()?),
             known: Arc::new(known),
             client,
@@ -231,6 +250,32 @@ impl Runner {
     /// The target.
     pub fn target(&self) -> &Target {
         &self.target
+    }
+
+    /// Runs the cases of the strict profile against `target` (a second, strict emulator)
+    /// instead of skipping them.
+    #[must_use]
+    pub fn with_strict_target(mut self, target: Target) -> Self {
+        self.strict = Some(Arc::new(target.with_profile(Profile::Strict)));
+        self
+    }
+
+    /// The runner of a case: this one, the one of the strict target, or why the case cannot
+    /// run here (its profile is not the target's).
+    fn for_profile(&self, case: &Case) -> Result<std::borrow::Cow<'_, Self>, String> {
+        use std::borrow::Cow;
+        match (case.profile, self.target.profile(), &self.strict) {
+            (None, _, _) => Ok(Cow::Borrowed(self)),
+            (Some(Profile::Strict), _, Some(strict)) => Ok(Cow::Owned(Self {
+                target: Arc::clone(strict),
+                strict: None,
+                ..self.clone()
+            })),
+            (Some(wanted), profile, _) if wanted == profile => Ok(Cow::Borrowed(self)),
+            (Some(wanted), profile, _) => Err(format!(
+                "a case of the {wanted} profile, and the target is of the {profile} profile (--profile {wanted})"
+            )),
+        }
     }
 
     fn expect_checks(
@@ -276,18 +321,24 @@ impl Runner {
             }
         }
         for (name, value) in &expect.headers {
-            match (response.header(name), value) {
+            // A repeated header (`Credspec-Lint`) matches when one of its values does.
+            let actual = response.header_values(name);
+            match (actual.first(), value) {
                 (None, _) => header_failures.push(Failure::diff(
                     format!("header {name}: missing"),
                     value.clone().unwrap_or_else(|| String::from("(any value)")),
                     "(absent)",
                 )),
-                (Some(actual), Some(want)) => {
+                (Some(_), Some(want)) => {
                     let want = scope
                         .render(want, &self.fixtures, FixtureMode::Reveal)
                         .unwrap_or_else(|e| e.to_string());
-                    if actual != want {
-                        header_failures.push(Failure::diff(format!("header {name}"), want, actual));
+                    if !actual.contains(&want.as_str()) {
+                        header_failures.push(Failure::diff(
+                            format!("header {name}"),
+                            want,
+                            actual.join(", "),
+                        ));
                     }
                 }
                 (Some(_), None) => {}
@@ -593,6 +644,7 @@ impl Runner {
             Step1::Skip(why) => return Err(why),
             Step1::Done(exchanged) => {
                 if let Some(ex) = &exchanged {
+                    report.lint.extend(lint_findings(&ex.response));
                     report
                         .snapshot
                         .push(self.normalized(case, "request", expect, ex));
@@ -756,6 +808,9 @@ impl Runner {
             {
                 Step1::Skip(why) => return Err(why),
                 Step1::Done(exchanged) => {
+                    if let Some(ex) = &exchanged {
+                        report.lint.extend(lint_findings(&ex.response));
+                    }
                     if !cleanup {
                         if i == 1
                             && let Some(ex) = &exchanged
@@ -835,20 +890,37 @@ impl Runner {
         skip.map_or(Ok(()), Err)
     }
 
-    /// Runs one case.
+    /// Runs one case, against the target of its profile.
     pub async fn run_case(&self, case: &Case) -> CaseReport {
-        let started = Instant::now();
-        let mut report = CaseReport {
+        match self.for_profile(case) {
+            Ok(runner) => runner.run_case_here(case).await,
+            Err(why) => {
+                let mut report = Self::blank_report(case, CaseStatus::Skipped);
+                report.note = Some(why);
+                report
+            }
+        }
+    }
+
+    /// The report of a case before it runs.
+    fn blank_report(case: &Case, status: CaseStatus) -> CaseReport {
+        CaseReport {
             id: case.id.clone(),
             title: case.title.clone(),
             api: case.api.to_string(),
-            status: CaseStatus::Passed,
+            status,
             note: None,
             checks: Vec::new(),
             curls: BTreeMap::new(),
+            lint: Vec::new(),
             snapshot: Vec::new(),
             millis: 0,
-        };
+        }
+    }
+
+    async fn run_case_here(&self, case: &Case) -> CaseReport {
+        let started = Instant::now();
+        let mut report = Self::blank_report(case, CaseStatus::Passed);
         let outcome = if self.target.base(case.api).is_none() {
             Err(format!("{} is not targeted", case.api))
         } else if case.kind == CaseKind::Scenario {
@@ -935,6 +1007,7 @@ impl Runner {
                             vec![Failure::new(e.to_string())],
                         )],
                         curls: BTreeMap::new(),
+                        lint: Vec::new(),
                         snapshot: Vec::new(),
                         millis: 0,
                     },

@@ -642,6 +642,11 @@ pub struct Case {
     /// What refuses it (negative cases).
     #[serde(default)]
     pub refused_by: Option<RefusedBy>,
+    /// The profile of target it holds for: `vendor` (only vendor rules refuse; `lint`
+    /// findings come back as `Credspec-Lint` headers) or `strict` (every rule refuses).
+    /// Absent: it holds for both.
+    #[serde(default)]
+    pub profile: Option<credspec_core::rules::Profile>,
     /// The steps (scenarios).
     #[serde(default)]
     pub steps: Vec<Step>,

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use credspec_core::rules::Profile;
 use credspec_core::secret::Secret;
 
 use crate::spec::{ApiId, Auth};
@@ -61,6 +62,9 @@ pub struct Target {
     pub twilio: Option<TwilioCredentials>,
     /// Telnyx credentials, needed when a Telnyx API is targeted.
     pub telnyx: Option<TelnyxCredentials>,
+    /// The profile the target implements: `vendor` (the vendors' own refusals; the default)
+    /// or `strict`. Cases of the other profile are skipped.
+    profile: Profile,
 }
 
 /// The environment variable naming the base URL of an API.
@@ -149,6 +153,18 @@ impl Target {
             other_api_key: Some(other_api_key),
         });
         Ok(target)
+    }
+
+    /// The same target, declared to implement `profile`.
+    #[must_use]
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// The profile the target implements.
+    pub fn profile(&self) -> Profile {
+        self.profile
     }
 
     /// Takes the credentials of both vendors from variables (see

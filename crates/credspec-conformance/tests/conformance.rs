@@ -25,23 +25,33 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let emulator = runtime
-        .block_on(credspec_emulator::ephemeral::Ephemeral::start())
-        .expect("the embedded emulator starts");
-    let target = Target::from_parts(
-        |api| emulator.base_url(api.as_str()),
-        emulator
-            .twilio
-            .clone()
-            .map(|a| (a.sid.to_string(), a.auth_token.clone())),
-        (
-            emulator.twilio_api_key.0.to_string(),
-            emulator.twilio_api_key.1.clone(),
-        ),
-        emulator.telnyx.clone().map(|k| k.key().clone()),
-    )
-    .expect("the embedded target");
-    let conclusion = harness::run(target, snapshots);
+    let start = |strict: bool| {
+        let started = if strict {
+            runtime.block_on(credspec_emulator::ephemeral::Ephemeral::start_strict())
+        } else {
+            runtime.block_on(credspec_emulator::ephemeral::Ephemeral::start())
+        };
+        let emulator = started.expect("the embedded emulator starts");
+        let target = Target::from_parts(
+            |api| emulator.base_url(api.as_str()),
+            emulator
+                .twilio
+                .clone()
+                .map(|a| (a.sid.to_string(), a.auth_token.clone())),
+            (
+                emulator.twilio_api_key.0.to_string(),
+                emulator.twilio_api_key.1.clone(),
+            ),
+            emulator.telnyx.clone().map(|k| k.key().clone()),
+        )
+        .expect("the embedded target");
+        (emulator, target)
+    };
+    // The cases of the strict profile run against a second, strict emulator.
+    let (emulator, target) = start(false);
+    let (strict_emulator, strict) = start(true);
+    let conclusion = harness::run_with_strict(target, Some(strict), snapshots);
     runtime.block_on(emulator.stop());
+    runtime.block_on(strict_emulator.stop());
     conclusion.exit();
 }

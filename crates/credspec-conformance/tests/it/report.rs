@@ -37,6 +37,9 @@ fn case(id: &str, api: &str, status: CaseStatus) -> CaseReport {
             String::from("create"),
             String::from("curl -X POST 'http://127.0.0.1/x?a=1&b=<2>'"),
         )]),
+        lint: vec![String::from(
+            "material.key-matches-certificate; /private_key",
+        )],
         snapshot: Vec::new(),
         millis: 1234,
     }
