@@ -232,6 +232,13 @@ async fn run(mut args: Args) -> Result<(), Box<dyn std::error::Error>> {
         "credspec-emulator listening on http://{addr} (database {})",
         args.db.display()
     );
+    if args.strict {
+        println!("Profile strict: lint findings are refused in the vendor's error format.");
+    } else {
+        println!(
+            "Profile vendor: only what the vendors refuse is refused; lint findings come back in Credspec-Lint headers."
+        );
+    }
     for api in APIS {
         let (id, base, host) = (api.id, api.base_path, api.vendor_host);
         if api.served {
