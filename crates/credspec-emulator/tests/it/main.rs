@@ -97,6 +97,15 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The `Credspec-Lint` findings, in order.
+    pub fn lint(&self) -> Vec<&str> {
+        self.headers
+            .get_all("credspec-lint")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect()
+    }
+
     /// The body as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body)

@@ -109,12 +109,7 @@ async fn lint_findings_are_headers_by_default_and_refusals_when_strict() {
         "not pem",
         "stored as given"
     );
-    let lint: Vec<&str> = reply
-        .headers
-        .get_all("credspec-lint")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .collect();
+    let lint = reply.lint();
     assert_eq!(
         lint,
         [
@@ -125,12 +120,7 @@ async fn lint_findings_are_headers_by_default_and_refusals_when_strict() {
     // The documented placeholders are accepted (decision D11) and reported as such.
     let placeholder = create(&h.router, KEY_A, &ios("placeholder")).await;
     assert_eq!(placeholder.status, 200);
-    let lint: Vec<&str> = placeholder
-        .headers
-        .get_all("credspec-lint")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .collect();
+    let lint = placeholder.lint();
     assert_eq!(
         lint,
         [

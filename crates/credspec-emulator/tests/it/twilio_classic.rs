@@ -207,12 +207,7 @@ async fn lint_findings_are_accepted_with_headers_and_refused_when_strict() {
     ] {
         let reply = Req::post(NOTIFY).as_a().form(&form).send(&h.router).await;
         assert_eq!(reply.status, 201, "{form:?}: {:?}", reply.json());
-        let lint: Vec<&str> = reply
-            .headers
-            .get_all("credspec-lint")
-            .iter()
-            .map(|v| v.to_str().unwrap())
-            .collect();
+        let lint = reply.lint();
         assert!(lint.contains(&finding), "{form:?}: {lint:?}");
         Req::post(NOTIFY)
             .as_a()
@@ -370,12 +365,7 @@ async fn fetch_update_delete_lifecycle() {
             .send(&h.router)
             .await;
         assert_eq!(reply.status, 200, "{form:?}");
-        let lint: Vec<&str> = reply
-            .headers
-            .get_all("credspec-lint")
-            .iter()
-            .map(|v| v.to_str().unwrap())
-            .collect();
+        let lint = reply.lint();
         assert!(lint.contains(&finding), "{form:?}: {lint:?}");
     }
     let again = Req::get(&path).as_a().send(&h.router).await;

@@ -207,12 +207,7 @@ async fn create_refusals() {
     ] {
         let reply = Req::post(COMMS).as_a().json(&body).send(&h.router).await;
         assert_eq!(reply.status, 202, "{body}");
-        let lint: Vec<&str> = reply
-            .headers
-            .get_all("credspec-lint")
-            .iter()
-            .map(|v| v.to_str().unwrap())
-            .collect();
+        let lint = reply.lint();
         assert!(lint.contains(&finding), "{body}: {lint:?}");
     }
 }
