@@ -480,8 +480,16 @@ fn telnyx_telephony(ctx: &Context<'_>, body: &Value, out: &mut Vec<Failure>) {
         }
         let created = timestamp(r, "created_at", TimestampForm::ISO_NO_ZONE, at, out);
         let updated = timestamp(r, "updated_at", TimestampForm::ISO_MILLIS_Z, at, out);
-        timestamp(r, "expires_at", TimestampForm::ISO_NO_ZONE, at, out);
+        let expires = timestamp(r, "expires_at", TimestampForm::ISO_NO_ZONE, at, out);
         ordered(created, updated, "updated_at", at, out);
+        // Every credential has an expiry: 22 years on when none was asked for (D27).
+        if expires.is_none() && r.get("expires_at").is_none_or(Value::is_null) {
+            out.push(Failure::diff(
+                format!("{at}/expires_at: missing (D27)"),
+                "an expiry (created_at + 22 years when none was asked for)",
+                "(absent)",
+            ));
+        }
         if let Some(expired) = r.get("expired")
             && !expired.is_boolean()
         {

@@ -429,6 +429,23 @@ async fn a_dropped_required_field_fails_schema_and_the_documented_body() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_telephony_credential_without_its_default_expiry_fails_domain_and_body() {
+    let fault = Fault::each_resource(|_, r| {
+        if r.get("record_type").and_then(Value::as_str) == Some("credential") {
+            r.remove("expires_at");
+        }
+    });
+    assert_caught(
+        fault,
+        &[(
+            "telephony-credentials.create.documented-example",
+            &[Domain, BodyCheck],
+        )],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_changed_success_status_fails_status() {
     let fault = Fault::rewrite(|_, a| {
         if a.status == 201 {
