@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every API: the body limit, content types, percent-decoding,
-//! vendor-host routing and the request log.
+//! vendor-host routing, `Host` hygiene, the answer to an undeclared method and the request
+//! log.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,7 +9,7 @@ use std::time::Instant;
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::header::{CONTENT_TYPE, HOST};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -85,6 +86,74 @@ pub(crate) trait VendorError: std::fmt::Debug + std::fmt::Display {
     fn status(&self) -> u16;
     /// The encoded body.
     fn encode(&self) -> Vec<u8>;
+    /// What the vendor answers for a method the path does not serve (405; the router adds
+    /// `Allow`).
+    fn method_not_allowed(method: &Method) -> Self;
+    /// What the vendor answers for a request that is not well-formed HTTP (400).
+    fn bad_request(message: &str) -> Self;
+}
+
+/// The answer to a method that a served path does not serve: 405 in the vendor's format.
+/// axum's method router adds `Allow` with the path's methods (RFC 9110 §15.5.6).
+pub(crate) async fn method_not_allowed<E: VendorError>(method: Method) -> Response {
+    Failure::Vendor(E::method_not_allowed(&method)).into_response()
+}
+
+/// Why a request's `Host` makes it malformed (RFC 9112 §3.2), or `None` when it is fine: an
+/// HTTP/1.1 request needs exactly one `Host` field line with a valid value; HTTP/1.0 may
+/// have none.
+pub(crate) fn host_problem(version: Version, headers: &HeaderMap) -> Option<&'static str> {
+    let mut hosts = headers.get_all(HOST).iter();
+    let Some(host) = hosts.next() else {
+        return (version >= Version::HTTP_11).then_some("The request has no Host header.");
+    };
+    if hosts.next().is_some() {
+        return Some("The request has more than one Host header.");
+    }
+    (!valid_host(host.as_bytes())).then_some("The Host header is not a valid host.")
+}
+
+/// `uri-host [":" port]` (RFC 9110 §7.2, RFC 3986 §3.2.2): an IP literal in brackets or a
+/// reg-name (empty included) of unreserved, percent-encoded and sub-delim characters, then
+/// an optional `:` and digits.
+fn valid_host(value: &[u8]) -> bool {
+    let (host, port) = if let Some(literal) = value.strip_prefix(b"[") {
+        let Some(end) = literal.iter().position(|&b| b == b']') else {
+            return false;
+        };
+        let (inside, rest) = literal.split_at(end);
+        let inside_ok = !inside.is_empty()
+            && inside
+                .iter()
+                .all(|&b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.'));
+        if !inside_ok {
+            return false;
+        }
+        (&[][..], &rest[1..])
+    } else {
+        match value.iter().rposition(|&b| b == b':') {
+            Some(colon) => (&value[..colon], &value[colon..]),
+            None => (value, &[][..]),
+        }
+    };
+    let port_ok = match port.split_first() {
+        None => true,
+        Some((b':', digits)) => digits.iter().all(u8::is_ascii_digit),
+        Some(_) => false,
+    };
+    port_ok
+        && host
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=".contains(&b))
+}
+
+/// Middleware of each API: a request with no `Host`, several, or an invalid one is answered
+/// 400 in the vendor's format `E` (RFC 9112 §3.2).
+pub(crate) async fn require_host<E: VendorError>(request: Request, next: Next) -> Response {
+    match host_problem(request.version(), request.headers()) {
+        Some(problem) => Failure::Vendor(E::bad_request(problem)).into_response(),
+        None => next.run(request).await,
+    }
 }
 
 /// Why a request is not answered with success: a refusal in the vendor's format `E`, or a
@@ -248,6 +317,35 @@ mod tests {
             vendor_base(&HeaderMap::new(), &absolute),
             Some("/twilio/comms")
         );
+    }
+
+    #[test]
+    fn one_valid_host_is_required_from_http_1_1_on() {
+        let v11 = Version::HTTP_11;
+        assert_eq!(host_problem(v11, &headers("127.0.0.1:4010")), None);
+        assert_eq!(host_problem(v11, &headers("api.telnyx.com")), None);
+        assert_eq!(host_problem(v11, &headers("[::1]:80")), None);
+        assert_eq!(host_problem(v11, &headers("")), None, "an empty reg-name");
+        assert!(host_problem(v11, &HeaderMap::new()).is_some());
+        assert_eq!(host_problem(Version::HTTP_10, &HeaderMap::new()), None);
+        let mut two = headers("a.example");
+        two.append(HOST, HeaderValue::from_static("b.example"));
+        assert!(host_problem(v11, &two).is_some());
+        assert!(host_problem(Version::HTTP_10, &two).is_some());
+        let mut same = headers("a.example");
+        same.append(HOST, HeaderValue::from_static("a.example"));
+        assert!(host_problem(v11, &same).is_some(), "two field lines");
+        for bad in [
+            "user@host",
+            "a b",
+            "host:port",
+            "a/b",
+            "[::1",
+            "[zz]",
+            "::1",
+        ] {
+            assert!(host_problem(v11, &headers(bad)).is_some(), "{bad}");
+        }
     }
 
     #[test]

@@ -24,7 +24,9 @@
 //! - Storage: SQLite ([`Database`]); every 2xx is sent after its write committed; limits
 //!   are checked and written in one transaction.
 //! - Input: a body over 1 MiB gets 413; malformed JSON, a wrong content type or invalid
-//!   UTF-8 gets 400; an unknown route 404; all in the vendor's format.
+//!   UTF-8 gets 400; a request without exactly one valid `Host` 400 (RFC 9112 §3.2;
+//!   `/healthz` excepted); an unknown route 404; a method the path does not serve 405 with
+//!   `Allow`; all in the vendor's format.
 //! - Time and randomness are injected ([`Clock`], [`RandomSource`]): fixed in tests,
 //!   [`SystemClock`] and [`OsRandom`] in the binary.
 //! - Logs (tracing): request id, method, path, status, latency; never a header, query or
@@ -342,8 +344,14 @@ async fn healthz() -> Response {
     http::json(StatusCode::OK, br#"{"status":"ok"}"#.to_vec())
 }
 
-/// A path under no API's base path.
-async fn no_api() -> Response {
+/// A path under no API's base path: 404, or 400 for a request without exactly one valid
+/// `Host` (RFC 9112 §3.2; each API checks its own paths in its own format, `/healthz` is
+/// not checked).
+async fn no_api(version: axum::http::Version, headers: axum::http::HeaderMap) -> Response {
+    if let Some(problem) = http::host_problem(version, &headers) {
+        let body = serde_json::json!({"status": 400, "message": problem});
+        return http::json(StatusCode::BAD_REQUEST, body.to_string().into_bytes());
+    }
     http::json(
         StatusCode::NOT_FOUND,
         br#"{"status":404,"message":"No API is served at this path."}"#.to_vec(),

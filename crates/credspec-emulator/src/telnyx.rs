@@ -4,8 +4,9 @@
 //! Handlers are thin: decode with `credspec-telnyx`, check with `credspec-core`'s rules,
 //! read or write the store, encode with `credspec-telnyx`. Every refusal is a Telnyx error
 //! body built by the codec: 401 `10009`, 404 `10005` (unknown, malformed or another
-//! account's id, unknown route), 400 `10015` (malformed JSON, wrong content type, invalid
-//! UTF-8, bad paging), 413 (body over 1 MiB), 422 `10015` (a rule said no).
+//! account's id, unknown route), 405 `10015` with `Allow` (a method the path does not
+//! serve), 400 `10015` (malformed JSON, wrong content type, invalid UTF-8, bad paging, no
+//! `Host` or several), 413 (body over 1 MiB), 422 `10015` (a rule said no).
 
 use std::sync::Arc;
 
@@ -49,6 +50,12 @@ impl http::VendorError for ErrorResponse {
     fn encode(&self) -> Vec<u8> {
         self.body.encode()
     }
+    fn method_not_allowed(method: &axum::http::Method) -> Self {
+        Self::method_not_allowed(method.as_str())
+    }
+    fn bad_request(message: &str) -> Self {
+        Self::malformed(message)
+    }
 }
 
 /// The routes, relative to the API base.
@@ -75,10 +82,13 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             post(telephony::token),
         )
         .fallback(not_found)
-        .method_not_allowed_fallback(not_found)
+        .method_not_allowed_fallback(http::method_not_allowed::<ErrorResponse>)
+        .layer(axum::middleware::from_fn(
+            http::require_host::<ErrorResponse>,
+        ))
 }
 
-/// An unknown route or method: Telnyx's 404.
+/// An unknown route: Telnyx's 404.
 pub(crate) async fn not_found() -> Response {
     Failure::Vendor(ErrorResponse::not_found()).into_response()
 }

@@ -359,6 +359,22 @@ impl ErrorResponse {
         )
     }
 
+    /// 405, `10015` "Method Not Allowed": the path names a resource, the method is not one of
+    /// its methods (the server adds the `Allow` header). Telnyx documents no code of its own
+    /// for it; 10015 is its code for a request that is not well-formed (decision D40).
+    pub fn method_not_allowed(method: &str) -> Self {
+        Self::new(
+            405,
+            ErrorBody::single(TelnyxError::new(
+                CODE_BAD_REQUEST,
+                "Method Not Allowed",
+                Some(format!(
+                    "The method {method} is not allowed for this resource; see the Allow header."
+                )),
+            )),
+        )
+    }
+
     /// 400, `10015` "Bad Request" for a body that does not decode or has the wrong content
     /// type. `detail` says why (a [`DecodeError`]'s message is safe to use).
     pub fn malformed(detail: impl Into<String>) -> Self {

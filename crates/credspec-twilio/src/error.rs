@@ -136,6 +136,9 @@ pub(crate) fn decode_json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T,
 
 /// `20003`: authentication failed (401).
 pub const CODE_AUTHENTICATE: u32 = 20003;
+/// `20004`: method not allowed (405): the resource exists, the HTTP method is not one of
+/// its methods.
+pub const CODE_METHOD_NOT_ALLOWED: u32 = 20004;
 /// `20404`: resource not found (404).
 pub const CODE_NOT_FOUND: u32 = 20404;
 /// `21243`: invalid parameter (400).
@@ -196,6 +199,18 @@ impl ErrorBody {
             CODE_NOT_FOUND,
             format!("The requested resource {path} was not found"),
         )
+    }
+
+    /// 405, `20004` "Method not allowed": the path names a resource, the method is not one of
+    /// its methods (the server adds the `Allow` header).
+    pub fn method_not_allowed() -> Self {
+        Self::new(405, CODE_METHOD_NOT_ALLOWED, "Method not allowed")
+    }
+
+    /// 400, `20001` for a request that is not well-formed HTTP for the API (no `Host`
+    /// header, several); `message` says why.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(400, CODE_BAD_REQUEST, message)
     }
 
     /// 400, `21243` for core's violations: their messages, joined by `"; "`.
@@ -383,6 +398,16 @@ impl CommsErrorResponse {
             404,
             CODE_NOT_FOUND,
             "The resource was not found.",
+            NO_CONTEXT,
+        )
+    }
+
+    /// 405, `20004` "Method not allowed" (the server adds the `Allow` header).
+    pub fn method_not_allowed() -> Self {
+        Self::single(
+            405,
+            CODE_METHOD_NOT_ALLOWED,
+            "Method not allowed",
             NO_CONTEXT,
         )
     }

@@ -2,7 +2,8 @@
 //! `/vN/Credentials/{Sid}` fetch (200), update (POST form, 200), delete (204).
 //!
 //! Every refusal is the classic error body built by the codec: 401/20003, 404/20404
-//! (unknown, malformed or another account's sid, unknown route), 400/21243 (a rule said no,
+//! (unknown, malformed or another account's sid, unknown route), 405/20004 with `Allow` (a
+//! method the path does not serve), 400/20001 (no `Host`, or several), 400/21243 (a rule said no,
 //! or the form does not decode), 400/21481 (a `PageToken` the emulator did not issue,
 //! decision D20), 413/20001 (body over 1 MiB). A body that is not form-encoded is ignored
 //! (decision D13).
@@ -43,6 +44,12 @@ impl http::VendorError for ErrorBody {
     }
     fn encode(&self) -> Vec<u8> {
         Self::encode(self)
+    }
+    fn method_not_allowed(_: &axum::http::Method) -> Self {
+        Self::method_not_allowed()
+    }
+    fn bad_request(message: &str) -> Self {
+        Self::bad_request(message)
     }
 }
 
@@ -90,7 +97,8 @@ pub(crate) fn routes(site: Site) -> Router<Arc<Shared>> {
         .route(&collection, get(list).post(create))
         .route(&item, get(fetch).post(update).delete(delete))
         .fallback(not_found)
-        .method_not_allowed_fallback(not_found)
+        .method_not_allowed_fallback(http::method_not_allowed::<ErrorBody>)
+        .layer(axum::middleware::from_fn(http::require_host::<ErrorBody>))
         .layer(Extension(site))
         .layer(axum::middleware::map_response(cors))
 }
@@ -108,7 +116,7 @@ async fn cors(mut response: Response) -> Response {
     response
 }
 
-/// An unknown route or method: Twilio's 404 naming the path.
+/// An unknown route: Twilio's 404 naming the path.
 async fn not_found(uri: Uri) -> Response {
     Failure::Vendor(ErrorBody::not_found(uri.path())).into_response()
 }

@@ -6,8 +6,9 @@
 //! `plan_comms_set_default`, `plan_comms_delete`) over a snapshot read inside the write
 //! transaction that applies them, so concurrent requests can never exceed a limit.
 //! Refusals are Comms error bodies built by the codec (`context` a JSON path, decision
-//! D30): 401/20003, 404/20404, 400/21243 (a rule said no, a member of the wrong type),
-//! 400/20001 (not JSON, wrong content type), 413/20001 (body over 1 MiB).
+//! D30): 401/20003, 404/20404, 405/20004 with `Allow` (a method the path does not serve),
+//! 400/21243 (a rule said no, a member of the wrong type), 400/20001 (not JSON, wrong
+//! content type, no `Host` or several), 413/20001 (body over 1 MiB).
 
 use std::sync::Arc;
 
@@ -54,6 +55,12 @@ impl http::VendorError for CommsErrorResponse {
     fn encode(&self) -> Vec<u8> {
         self.body.encode()
     }
+    fn method_not_allowed(_: &axum::http::Method) -> Self {
+        Self::method_not_allowed()
+    }
+    fn bad_request(message: &str) -> Self {
+        Self::malformed(message)
+    }
 }
 
 /// The routes, relative to the API base.
@@ -65,10 +72,13 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             get(fetch).patch(update).delete(delete),
         )
         .fallback(not_found)
-        .method_not_allowed_fallback(not_found)
+        .method_not_allowed_fallback(http::method_not_allowed::<CommsErrorResponse>)
+        .layer(axum::middleware::from_fn(
+            http::require_host::<CommsErrorResponse>,
+        ))
 }
 
-/// An unknown route or method: the Comms 404.
+/// An unknown route: the Comms 404.
 async fn not_found() -> Response {
     Failure::Vendor(CommsErrorResponse::not_found()).into_response()
 }

@@ -5,6 +5,7 @@
 
 mod basics;
 mod durability;
+mod http_hygiene;
 mod logs;
 mod serve;
 mod telnyx_push;
@@ -217,6 +218,11 @@ impl Req {
         self
     }
 
+    pub fn version(mut self, version: axum::http::Version) -> Self {
+        self.builder = self.builder.version(version);
+        self
+    }
+
     pub fn bearer(self, key: &str) -> Self {
         self.header("authorization", &format!("Bearer {key}"))
     }
@@ -267,7 +273,21 @@ impl Req {
         self
     }
 
-    pub async fn send(self, router: &Router) -> Reply {
+    /// Sends the request as an HTTP/1.1 client would: with `Host: localhost` unless the test
+    /// gave a `Host` (see [`Req::send_as_is`] for one without).
+    pub async fn send(mut self, router: &Router) -> Reply {
+        let has_host = self
+            .builder
+            .headers_ref()
+            .is_some_and(|h| h.contains_key("host"));
+        if !has_host {
+            self.builder = self.builder.header("host", "localhost");
+        }
+        self.send_as_is(router).await
+    }
+
+    /// Sends the request with exactly the headers the test gave.
+    pub async fn send_as_is(self, router: &Router) -> Reply {
         let response = router
             .clone()
             .oneshot(self.builder.body(self.body).unwrap())
