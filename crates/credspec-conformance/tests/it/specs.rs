@@ -213,7 +213,8 @@ fn every_request_names_a_documented_operation_and_status() {
                 .values()
                 .any(|o| o.path == op.path && o.method == method);
             assert!(
-                method == op.method || (undeclared && expect.status.all().iter().all(|s| *s == 405)),
+                method == op.method
+                    || (undeclared && expect.status.all().iter().all(|s| *s == 405)),
                 "{}: method {method} of {} (only a 405 case may send another, undeclared one)",
                 case.id,
                 request.operation

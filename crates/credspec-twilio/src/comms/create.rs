@@ -15,8 +15,9 @@ use crate::error::{DecodeError, decode_json_object};
 
 /// `content` (decision D6): APN and APN_SANDBOX carry `certificate` and `privateKey` (PEM);
 /// FCM carries `privateKey` only (the service-account JSON, base64-encoded). Unknown
-/// members are ignored.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// members are ignored. It decodes from a JSON object only (serde's derive would also take an
+/// array of the members' values, which Twilio documents nowhere).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct PushContent {
     /// The APNs certificate (PEM).
@@ -29,6 +30,36 @@ pub struct PushContent {
         skip_serializing_if = "Option::is_none"
     )]
     pub private_key: Option<Secret<String>>,
+}
+
+impl<'de> Deserialize<'de> for PushContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Members {
+            #[serde(default)]
+            certificate: Option<String>,
+            #[serde(rename = "privateKey", default)]
+            private_key: Option<Secret<String>>,
+        }
+        struct Object;
+        impl<'de> serde::de::Visitor<'de> for Object {
+            type Value = PushContent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PushContent, A::Error> {
+                let m = Members::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(PushContent {
+                    certificate: m.certificate,
+                    private_key: m.private_key,
+                })
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
 }
 
 impl PushContent {
@@ -164,6 +195,7 @@ mod tests {
         for (body, field) in [
             (&br#"{"isDefault":"true"}"#[..], Some("/isDefault")),
             (br#"{"content":"x"}"#, Some("/content")),
+            (br#"{"content":[null,null]}"#, Some("/content")),
             (
                 br#"{"content":{"certificate":5}}"#,
                 Some("/content/certificate"),
