@@ -13,7 +13,9 @@ use rcgen::{
 use serde_json::json;
 use time::{Duration, OffsetDateTime, macros::datetime};
 
-use super::der::{self, Reader, TAG_OCTET_STRING, TAG_SEQUENCE};
+use der::Decode as _;
+
+use super::private_key::oid as known;
 use super::*;
 
 /// The documented placeholders, copied exactly from Telnyx's mobile push credential docs.
@@ -140,13 +142,9 @@ fn certificate(params: &CertificateParams, key: &KeyPair) -> Certificate {
 /// The SEC1 `ECPrivateKey` inside a PKCS#8 EC key (ring writes it with the public key and
 /// without curve parameters).
 fn sec1_inside(pkcs8: &[u8]) -> Vec<u8> {
-    let body = Reader::single(pkcs8, TAG_SEQUENCE, "pkcs8").unwrap();
-    let mut reader = Reader::new(body);
-    reader.read().unwrap(); // version
-    reader.read().unwrap(); // algorithm
-    reader
-        .read_tagged(TAG_OCTET_STRING, "key")
+    pkcs8::PrivateKeyInfo::from_der(pkcs8)
         .unwrap()
+        .private_key
         .to_vec()
 }
 
@@ -571,12 +569,18 @@ fn hand_built_sec1_keys() {
         }
         seq(&parts)
     };
-    let key =
-        PrivateKey::from_der(&with_params(der::oid::P521, 66, true), KeyFormat::Sec1).unwrap();
+    let key = PrivateKey::from_der(
+        &with_params(known::P521.as_bytes(), 66, true),
+        KeyFormat::Sec1,
+    )
+    .unwrap();
     assert_eq!(key.algorithm(), KeyAlgorithm::EcP521);
     assert!(key.has_public_key());
-    let key =
-        PrivateKey::from_der(&with_params(der::oid::P256, 32, false), KeyFormat::Sec1).unwrap();
+    let key = PrivateKey::from_der(
+        &with_params(known::P256.as_bytes(), 32, false),
+        KeyFormat::Sec1,
+    )
+    .unwrap();
     assert_eq!(key.algorithm(), KeyAlgorithm::EcP256);
     assert!(!key.has_public_key());
     // P-384 inferred from the key length.
@@ -606,7 +610,7 @@ fn hand_built_sec1_keys() {
     let sec1 = sec1_inside(&p256().serialize_der());
     let with_parameters = format!(
         "{}{}",
-        pem_of("EC PARAMETERS", &oid(der::oid::P256)),
+        pem_of("EC PARAMETERS", &oid(known::P256.as_bytes())),
         pem_of("EC PRIVATE KEY", &sec1)
     );
     assert_eq!(
@@ -702,7 +706,7 @@ fn private_key_errors() {
     // Ed25519 with a wrong-length seed.
     let bad_ed = seq(&[
         int(&[0]),
-        seq(&[oid(der::oid::ED25519)]),
+        seq(&[oid(known::ED25519.as_bytes())]),
         octets(&octets(&[1; 31])),
     ]);
     assert!(matches!(
@@ -710,10 +714,17 @@ fn private_key_errors() {
         Err(MaterialError::InvalidDer { .. })
     ));
     // PKCS#8 EC whose inner parameters name another curve.
-    let sec1 = seq(&[int(&[1]), octets(&[1; 32]), tlv(0xA0, &oid(der::oid::P384))]);
+    let sec1 = seq(&[
+        int(&[1]),
+        octets(&[1; 32]),
+        tlv(0xA0, &oid(known::P384.as_bytes())),
+    ]);
     let disagree = seq(&[
         int(&[0]),
-        seq(&[oid(der::oid::EC_PUBLIC_KEY), oid(der::oid::P256)]),
+        seq(&[
+            oid(known::EC_PUBLIC_KEY.as_bytes()),
+            oid(known::P256.as_bytes()),
+        ]),
         octets(&sec1),
     ]);
     assert!(matches!(
@@ -801,7 +812,11 @@ fn key_match_undetermined() {
     // SEC1 without the optional public key.
     let ec_cert = certificate(&params("ec"), &p256());
     let no_public = PrivateKey::from_der(
-        &seq(&[int(&[1]), octets(&[1; 32]), tlv(0xA0, &oid(der::oid::P256))]),
+        &seq(&[
+            int(&[1]),
+            octets(&[1; 32]),
+            tlv(0xA0, &oid(known::P256.as_bytes())),
+        ]),
         KeyFormat::Sec1,
     )
     .unwrap();
@@ -813,7 +828,7 @@ fn key_match_undetermined() {
     let ed_cert = certificate(&params("ed"), &ed25519());
     let v1 = seq(&[
         int(&[0]),
-        seq(&[oid(der::oid::ED25519)]),
+        seq(&[oid(known::ED25519.as_bytes())]),
         octets(&octets(&[1; 32])),
     ]);
     let v1 = PrivateKey::from_der(&v1, KeyFormat::Pkcs8).unwrap();
@@ -828,7 +843,7 @@ fn key_match_undetermined() {
     let der = params("curve").self_signed(&key).unwrap().der().to_vec();
     let swapped = replace(
         &der,
-        der::oid::P256,
+        known::P256.as_bytes(),
         &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x06],
     );
     let odd_cert = Certificate::from_der(&swapped).unwrap();
