@@ -15,11 +15,18 @@
 //! anything else outside the block is an error, so a certificate-plus-key bundle is not
 //! silently cut in half. RFC 1421 headers (`Proc-Type`, `DEK-Info`) are skipped, and an
 //! `ENCRYPTED` one is reported as [`MaterialError::EncryptedKey`].
+//!
+//! This module does not decode PEM itself. It finds the markers (to report what is wrong
+//! outside the body, with byte offsets), then *normalises* the block into the strict form of
+//! RFC 7468 (canonical markers, the body's base64 symbols wrapped at 64 columns, padding
+//! restored) and hands that to the `pem-rfc7468` crate, which checks the label and decodes.
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use memchr::memmem;
 
 use super::MaterialError;
 use crate::secret::Secret;
@@ -136,6 +143,8 @@ pub(crate) fn has_ellipsis(text: &str) -> bool {
 pub(crate) struct Located<'a> {
     pub(crate) label: &'a str,
     body: &'a str,
+    /// Byte offset of the BEGIN marker in the input.
+    begin: usize,
     /// Byte offset of `body` in the input.
     body_offset: usize,
 }
@@ -147,6 +156,23 @@ fn space_len(bytes: &[u8]) -> usize {
         [b'\\', b'n' | b'r', ..] => 2,
         _ => 0,
     }
+}
+
+/// The base64 alphabet and its padding, as a table: the PEM normaliser looks up every byte.
+static SYMBOLS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=');
+        b += 1;
+    }
+    table
+};
+
+/// A base64 symbol or padding.
+fn is_symbol(b: u8) -> bool {
+    SYMBOLS[usize::from(b)]
 }
 
 /// Offset of the first byte at or after `from` that is not whitespace, or `bytes.len()`.
@@ -168,10 +194,16 @@ fn valid_label(label: &str) -> bool {
         && label.bytes().all(|b| (0x20..=0x7E).contains(&b))
 }
 
-/// The first offset of `needle` in `haystack` (SIMD search: `str::find` sets up a two-way
-/// searcher per call, which cost more than the search on a certificate's body).
-fn find(haystack: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+/// SIMD searchers for the markers, built once (`str::find` and `memmem::find` set one up per
+/// call, which cost more than the search on a certificate's body).
+type Marker = LazyLock<memmem::Finder<'static>>;
+static BEGIN_MARKER: Marker = LazyLock::new(|| memmem::Finder::new(BEGIN));
+static END_MARKER: Marker = LazyLock::new(|| memmem::Finder::new(END));
+static DASHES_MARKER: Marker = LazyLock::new(|| memmem::Finder::new(DASHES));
+
+/// The first offset of `marker` in `haystack`.
+fn find(haystack: &str, marker: &Marker) -> Option<usize> {
+    marker.find(haystack.as_bytes())
 }
 
 /// Finds the one block in `input` and checks everything outside its body.
@@ -189,13 +221,13 @@ pub(crate) fn locate(input: &str) -> Result<Located<'_>, MaterialError> {
     {
         start
     } else {
-        find(input, BEGIN).ok_or(MaterialError::NoBeginMarker)?;
+        find(input, &BEGIN_MARKER).ok_or(MaterialError::NoBeginMarker)?;
         return Err(MaterialError::DataBeforeBlock { offset: start });
     };
     let label_start = begin + BEGIN.len();
     let after_begin = input.get(label_start..).unwrap_or_default();
-    let label_len =
-        find(after_begin, DASHES).ok_or(MaterialError::MalformedMarker { offset: begin })?;
+    let label_len = find(after_begin, &DASHES_MARKER)
+        .ok_or(MaterialError::MalformedMarker { offset: begin })?;
     let label = after_begin.get(..label_len).unwrap_or_default();
     if !valid_label(label) {
         return Err(MaterialError::MalformedMarker { offset: begin });
@@ -205,11 +237,11 @@ pub(crate) fn locate(input: &str) -> Result<Located<'_>, MaterialError> {
     let truncated = || MaterialError::Truncated {
         label: label.to_owned(),
     };
-    let end_rel = find(rest, END).ok_or_else(truncated)?;
+    let end_rel = find(rest, &END_MARKER).ok_or_else(truncated)?;
     let body = rest.get(..end_rel).unwrap_or_default();
     let end_label_start = body_offset + end_rel + END.len();
     let after_end = input.get(end_label_start..).unwrap_or_default();
-    let end_label_len = find(after_end, DASHES).ok_or_else(truncated)?;
+    let end_label_len = find(after_end, &DASHES_MARKER).ok_or_else(truncated)?;
     let end_label = after_end.get(..end_label_len).unwrap_or_default();
     if end_label != label {
         if !valid_label(end_label) {
@@ -230,24 +262,100 @@ pub(crate) fn locate(input: &str) -> Result<Located<'_>, MaterialError> {
     Ok(Located {
         label,
         body,
+        begin,
         body_offset,
     })
 }
 
 impl Located<'_> {
-    /// Decodes the body (skipping RFC 1421 headers) into DER bytes.
+    /// Decodes the body (skipping RFC 1421 headers) into DER bytes: normalised here, decoded
+    /// by `pem-rfc7468`.
     pub(crate) fn decode(&self) -> Result<Secret<Vec<u8>>, MaterialError> {
         let (text, offset) = self.skip_headers()?;
-        let der = decode_base64(text, offset).map_err(|offset| MaterialError::InvalidBase64 {
+        let document = self.normalise(text, offset)?;
+        // The body is one line; with an unbounded width, pem-rfc7468 reads it as its last
+        // (and only) line: one base64 pass instead of one per 64 columns.
+        let mut der = Vec::new();
+        pem_rfc7468::Decoder::new_wrapped(document.expose(), usize::MAX)
+            .and_then(|mut decoder| decoder.decode_to_end(&mut der).map(|_| ()))
+            .map_err(|e| match e {
+                pem_rfc7468::Error::Label
+                | pem_rfc7468::Error::PreEncapsulationBoundary
+                | pem_rfc7468::Error::PostEncapsulationBoundary => {
+                    MaterialError::MalformedMarker { offset: self.begin }
+                }
+                // The body holds well-padded base64 symbols only (see `normalise`): what is
+                // left is a last symbol whose unused bits are not zero.
+                _ => self.invalid_base64(text, offset),
+            })?;
+        Ok(Secret::new(der))
+    }
+
+    /// [`MaterialError::InvalidBase64`] at the offset of the first character of `text` (at
+    /// byte `base` of the input) that cannot be decoded. Worked out only for an error, by
+    /// the same base64 reading service-account secrets get.
+    fn invalid_base64(&self, text: &str, base: usize) -> MaterialError {
+        MaterialError::InvalidBase64 {
             label: self.label.to_owned(),
-            offset,
-        })?;
-        if der.is_empty() {
+            offset: decode_base64(text, base).err().unwrap_or(base),
+        }
+    }
+
+    /// Rewrites the block as RFC 7468 has it: `-----BEGIN label-----`, the base64 symbols of
+    /// `text` (whitespace and escaped line ends dropped, missing padding restored) on one
+    /// line, `-----END label-----`. `text` starts at byte `base` of the input. A character
+    /// that is not a base64 symbol, or padding where none can be, is refused here.
+    fn normalise(&self, text: &str, base: usize) -> Result<Secret<Vec<u8>>, MaterialError> {
+        let bytes = text.as_bytes();
+        let label = self.label.as_bytes();
+        let mut document = Vec::with_capacity(bytes.len() + 2 * label.len() + 32);
+        for part in [BEGIN.as_bytes(), label, DASHES.as_bytes(), b"\n"] {
+            document.extend_from_slice(part);
+        }
+        let start = document.len();
+        // Copy runs of symbols; between them only whitespace or escaped line ends may stand.
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let run = rest
+                .iter()
+                .position(|&b| !is_symbol(b))
+                .unwrap_or(rest.len());
+            let (symbols, after) = rest.split_at(run);
+            document.extend_from_slice(symbols);
+            match space_len(after) {
+                0 if after.is_empty() => break,
+                0 => return Err(self.invalid_base64(text, base)),
+                n => rest = after.get(n..).unwrap_or_default(),
+            }
+        }
+        let symbols = document.get(start..).unwrap_or_default();
+        // Padding is optional (one-line copies lose it, or half of it), but only at the end
+        // of a last quantum of 2 or 3 symbols.
+        let padding = symbols.iter().rev().take_while(|&&b| b == b'=').count();
+        let data = symbols.len() - padding;
+        let padded_right = match (data % 4, padding) {
+            (rest, 0) => rest != 1,
+            (2, 1 | 2) | (3, 1) => true,
+            _ => false,
+        };
+        if !padded_right || symbols.get(..data).is_some_and(|d| d.contains(&b'=')) {
+            return Err(self.invalid_base64(text, base));
+        }
+        if data == 0 {
             return Err(MaterialError::EmptyBody {
                 label: self.label.to_owned(),
             });
         }
-        Ok(Secret::new(der))
+        document.truncate(start + data);
+        let pad: &[u8] = match data % 4 {
+            2 => b"==",
+            3 => b"=",
+            _ => b"",
+        };
+        for part in [pad, b"\n", END.as_bytes(), label, DASHES.as_bytes(), b"\n"] {
+            document.extend_from_slice(part);
+        }
+        Ok(Secret::new(document))
     }
 
     /// The body after any `Name: value` header lines, and its offset in the input.
@@ -295,7 +403,7 @@ pub(crate) fn decode_base64_with(
     let mut compact = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=') {
+        if is_symbol(b) {
             compact.push(b);
             i += 1;
             continue;
@@ -373,6 +481,33 @@ mod tests {
             let block = PemBlock::parse(&form).unwrap_or_else(|e| panic!("{form:?}: {e}"));
             assert_eq!(block.label(), "CERTIFICATE");
             assert_eq!(block.contents().expose(), DER, "{form:?}");
+        }
+    }
+
+    #[test]
+    fn padding_is_optional_but_never_misplaced() {
+        let block =
+            |body: &str| PemBlock::parse(&format!("-----BEGIN X----- {body} -----END X-----"));
+        for (body, der) in [
+            ("zA==", &[0xCC][..]),
+            ("zA=", &[0xCC]),
+            ("zA", &[0xCC]),
+            ("AAE=", &[0, 1]),
+            ("AAE", &[0, 1]),
+            ("AAECAw", &[0, 1, 2, 3]),
+        ] {
+            assert_eq!(
+                block(body).map(|b| b.contents().expose().clone()),
+                Ok(der.to_vec()),
+                "{body}"
+            );
+        }
+        for body in ["AAAA=", "AA===", "AAE==", "A===", "AA=A", "AAAAA", "zB=="] {
+            assert!(
+                matches!(block(body), Err(MaterialError::InvalidBase64 { .. })),
+                "{body}: {:?}",
+                block(body)
+            );
         }
     }
 
