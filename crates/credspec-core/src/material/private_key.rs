@@ -241,7 +241,7 @@ pub(crate) mod oid {
     pub(crate) const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 }
 
-/// The DER structures read here, for naming what went wrong.
+/// The DER structures read here.
 #[derive(Clone, Copy)]
 enum Structure {
     /// PKCS#1 `RSAPrivateKey`.
@@ -253,9 +253,38 @@ enum Structure {
 }
 
 impl Structure {
-    /// A fixed phrase for a DER error of this structure, from the error's kind only (never
-    /// the input). Worked out only when a parse failed.
+    /// The fixed phrases its errors become: not one SEQUENCE, a field missing, data after
+    /// the fields, an unexpected element, a bad value.
+    fn phrases(self) -> [&'static str; 5] {
+        match self {
+            Self::Pkcs1 => [
+                "expected an RSAPrivateKey sequence",
+                "missing rsa private key component",
+                "trailing data in the rsa key",
+                "unexpected element in the rsa key",
+                "invalid value in the rsa key",
+            ],
+            Self::Pkcs8 => [
+                "expected a PrivateKeyInfo sequence",
+                "missing pkcs8 field",
+                "trailing data in the pkcs8 key",
+                "unexpected element in the pkcs8 key",
+                "invalid value in the pkcs8 key",
+            ],
+            Self::Sec1 => [
+                "expected an ECPrivateKey sequence",
+                "missing ec key field",
+                "trailing data in the ec key",
+                "unexpected element in the ec key",
+                "invalid value in the ec key",
+            ],
+        }
+    }
+
+    /// The phrase for a DER error of this structure, from the error's kind only (never the
+    /// input). Worked out only when a parse failed.
     fn reason(self, der: &[u8], error: der::Error) -> &'static str {
+        let [not_a_sequence, missing, trailing, unexpected, invalid] = self.phrases();
         // Is the first element a whole SEQUENCE, and the only one? If not, that is what to say.
         let outer = SliceReader::new(der).and_then(|mut reader| {
             let first = AnyRef::decode(&mut reader)?;
@@ -264,33 +293,13 @@ impl Structure {
         match outer {
             Ok((Tag::Sequence, true)) => {}
             Ok((Tag::Sequence, false)) => return "trailing bytes after the der structure",
-            _ => {
-                return match self {
-                    Self::Pkcs1 => "expected an RSAPrivateKey sequence",
-                    Self::Pkcs8 => "expected a PrivateKeyInfo sequence",
-                    Self::Sec1 => "expected an ECPrivateKey sequence",
-                };
-            }
+            _ => return not_a_sequence,
         }
-        match (self, error.kind()) {
-            (Self::Pkcs1, ErrorKind::Incomplete { .. }) => "missing rsa private key component",
-            (Self::Pkcs8, ErrorKind::Incomplete { .. }) => "missing pkcs8 field",
-            (Self::Sec1, ErrorKind::Incomplete { .. }) => "missing ec key field",
-            (Self::Pkcs1, ErrorKind::TrailingData { .. }) => "trailing data in the rsa key",
-            (Self::Pkcs8, ErrorKind::TrailingData { .. }) => "trailing data in the pkcs8 key",
-            (Self::Sec1, ErrorKind::TrailingData { .. }) => "trailing data in the ec key",
-            (Self::Pkcs1, ErrorKind::TagUnexpected { .. } | ErrorKind::TagUnknown { .. }) => {
-                "unexpected element in the rsa key"
-            }
-            (Self::Pkcs8, ErrorKind::TagUnexpected { .. } | ErrorKind::TagUnknown { .. }) => {
-                "unexpected element in the pkcs8 key"
-            }
-            (Self::Sec1, ErrorKind::TagUnexpected { .. } | ErrorKind::TagUnknown { .. }) => {
-                "unexpected element in the ec key"
-            }
-            (Self::Pkcs1, _) => "invalid value in the rsa key",
-            (Self::Pkcs8, _) => "invalid value in the pkcs8 key",
-            (Self::Sec1, _) => "invalid value in the ec key",
+        match error.kind() {
+            ErrorKind::Incomplete { .. } => missing,
+            ErrorKind::TrailingData { .. } => trailing,
+            ErrorKind::TagUnexpected { .. } | ErrorKind::TagUnknown { .. } => unexpected,
+            _ => invalid,
         }
     }
 }
