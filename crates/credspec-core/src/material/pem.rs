@@ -15,11 +15,6 @@
 //! anything else outside the block is an error, so a certificate-plus-key bundle is not
 //! silently cut in half. RFC 1421 headers (`Proc-Type`, `DEK-Info`) are skipped, and an
 //! `ENCRYPTED` one is reported as [`MaterialError::EncryptedKey`].
-//!
-//! This module does not decode PEM itself. It finds the markers (to report what is wrong
-//! outside the body, with byte offsets), then *normalises* the block into the strict form of
-//! RFC 7468 (canonical markers, the body's base64 symbols wrapped at 64 columns, padding
-//! restored) and hands that to the `pem-rfc7468` crate, which checks the label and decodes.
 
 use std::fmt;
 use std::sync::LazyLock;
@@ -143,8 +138,6 @@ pub(crate) fn has_ellipsis(text: &str) -> bool {
 pub(crate) struct Located<'a> {
     pub(crate) label: &'a str,
     body: &'a str,
-    /// Byte offset of the BEGIN marker in the input.
-    begin: usize,
     /// Byte offset of `body` in the input.
     body_offset: usize,
 }
@@ -158,22 +151,17 @@ fn space_len(bytes: &[u8]) -> usize {
     }
 }
 
-/// The base64 alphabet and its padding, as a table: the PEM normaliser looks up every byte.
-static SYMBOLS: [bool; 256] = {
+/// The bytes [`space_len`] may skip from: whitespace, and the backslash of an escaped line
+/// end. A table, since the base64 compaction looks up every byte of a body.
+static MAY_BE_SPACE: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=');
+        table[b] = matches!(b as u8, b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C | b'\\');
         b += 1;
     }
     table
 };
-
-/// A base64 symbol or padding.
-fn is_symbol(b: u8) -> bool {
-    SYMBOLS[usize::from(b)]
-}
 
 /// Offset of the first byte at or after `from` that is not whitespace, or `bytes.len()`.
 fn skip_space(bytes: &[u8], mut from: usize) -> usize {
@@ -262,100 +250,24 @@ pub(crate) fn locate(input: &str) -> Result<Located<'_>, MaterialError> {
     Ok(Located {
         label,
         body,
-        begin,
         body_offset,
     })
 }
 
 impl Located<'_> {
-    /// Decodes the body (skipping RFC 1421 headers) into DER bytes: normalised here, decoded
-    /// by `pem-rfc7468`.
+    /// Decodes the body (skipping RFC 1421 headers) into DER bytes.
     pub(crate) fn decode(&self) -> Result<Secret<Vec<u8>>, MaterialError> {
         let (text, offset) = self.skip_headers()?;
-        let document = self.normalise(text, offset)?;
-        // The body is one line; with an unbounded width, pem-rfc7468 reads it as its last
-        // (and only) line: one base64 pass instead of one per 64 columns.
-        let mut der = Vec::new();
-        pem_rfc7468::Decoder::new_wrapped(document.expose(), usize::MAX)
-            .and_then(|mut decoder| decoder.decode_to_end(&mut der).map(|_| ()))
-            .map_err(|e| match e {
-                pem_rfc7468::Error::Label
-                | pem_rfc7468::Error::PreEncapsulationBoundary
-                | pem_rfc7468::Error::PostEncapsulationBoundary => {
-                    MaterialError::MalformedMarker { offset: self.begin }
-                }
-                // The body holds well-padded base64 symbols only (see `normalise`): what is
-                // left is a last symbol whose unused bits are not zero.
-                _ => self.invalid_base64(text, offset),
-            })?;
-        Ok(Secret::new(der))
-    }
-
-    /// [`MaterialError::InvalidBase64`] at the offset of the first character of `text` (at
-    /// byte `base` of the input) that cannot be decoded. Worked out only for an error, by
-    /// the same base64 reading service-account secrets get.
-    fn invalid_base64(&self, text: &str, base: usize) -> MaterialError {
-        MaterialError::InvalidBase64 {
+        let der = decode_base64(text, offset).map_err(|offset| MaterialError::InvalidBase64 {
             label: self.label.to_owned(),
-            offset: decode_base64(text, base).err().unwrap_or(base),
-        }
-    }
-
-    /// Rewrites the block as RFC 7468 has it: `-----BEGIN label-----`, the base64 symbols of
-    /// `text` (whitespace and escaped line ends dropped, missing padding restored) on one
-    /// line, `-----END label-----`. `text` starts at byte `base` of the input. A character
-    /// that is not a base64 symbol, or padding where none can be, is refused here.
-    fn normalise(&self, text: &str, base: usize) -> Result<Secret<Vec<u8>>, MaterialError> {
-        let bytes = text.as_bytes();
-        let label = self.label.as_bytes();
-        let mut document = Vec::with_capacity(bytes.len() + 2 * label.len() + 32);
-        for part in [BEGIN.as_bytes(), label, DASHES.as_bytes(), b"\n"] {
-            document.extend_from_slice(part);
-        }
-        let start = document.len();
-        // Copy runs of symbols; between them only whitespace or escaped line ends may stand.
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            let run = rest
-                .iter()
-                .position(|&b| !is_symbol(b))
-                .unwrap_or(rest.len());
-            let (symbols, after) = rest.split_at(run);
-            document.extend_from_slice(symbols);
-            match space_len(after) {
-                0 if after.is_empty() => break,
-                0 => return Err(self.invalid_base64(text, base)),
-                n => rest = after.get(n..).unwrap_or_default(),
-            }
-        }
-        let symbols = document.get(start..).unwrap_or_default();
-        // Padding is optional (one-line copies lose it, or half of it), but only at the end
-        // of a last quantum of 2 or 3 symbols.
-        let padding = symbols.iter().rev().take_while(|&&b| b == b'=').count();
-        let data = symbols.len() - padding;
-        let padded_right = match (data % 4, padding) {
-            (rest, 0) => rest != 1,
-            (2, 1 | 2) | (3, 1) => true,
-            _ => false,
-        };
-        if !padded_right || symbols.get(..data).is_some_and(|d| d.contains(&b'=')) {
-            return Err(self.invalid_base64(text, base));
-        }
-        if data == 0 {
+            offset,
+        })?;
+        if der.is_empty() {
             return Err(MaterialError::EmptyBody {
                 label: self.label.to_owned(),
             });
         }
-        document.truncate(start + data);
-        let pad: &[u8] = match data % 4 {
-            2 => b"==",
-            3 => b"=",
-            _ => b"",
-        };
-        for part in [pad, b"\n", END.as_bytes(), label, DASHES.as_bytes(), b"\n"] {
-            document.extend_from_slice(part);
-        }
-        Ok(Secret::new(document))
+        Ok(Secret::new(der))
     }
 
     /// The body after any `Name: value` header lines, and its offset in the input.
@@ -399,23 +311,22 @@ pub(crate) fn decode_base64_with(
     base: usize,
 ) -> Result<Vec<u8>, usize> {
     let bytes = text.as_bytes();
-    // The base64 alphabet without whitespace and line breaks (literal or escaped `\n`).
+    // Everything but whitespace and line breaks (literal or escaped `\n`), copied by runs;
+    // whatever is not base64 is left for the engine to report.
     let mut compact = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if is_symbol(b) {
-            compact.push(b);
-            i += 1;
-            continue;
-        }
-        let n = space_len(bytes.get(i..).unwrap_or_default());
-        if n == 0 {
-            compact.push(b);
-            i += 1;
-        } else {
-            i += n;
-        }
+    let mut rest = bytes;
+    while let Some(at) = rest.iter().position(|&b| MAY_BE_SPACE[usize::from(b)]) {
+        let (run, after) = rest.split_at(at);
+        compact.extend_from_slice(run);
+        // A backslash that escapes no line end is kept.
+        let (kept, skipped) = match space_len(after) {
+            0 => (1, 1),
+            n => (0, n),
+        };
+        compact.extend_from_slice(after.get(..kept).unwrap_or_default());
+        rest = after.get(skipped..).unwrap_or_default();
     }
+    compact.extend_from_slice(rest);
     let end = base + bytes.len();
     engine.decode(&compact).map_err(|e| match e {
         base64::DecodeError::InvalidByte(index, _)
