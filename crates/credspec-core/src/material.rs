@@ -29,7 +29,6 @@ use crate::secret::Secret;
 
 mod api_key;
 mod certificate;
-mod der;
 mod error;
 mod pem;
 mod private_key;

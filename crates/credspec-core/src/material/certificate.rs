@@ -164,7 +164,7 @@ impl Certificate {
             not_before: cert.validity().not_before.to_datetime(),
             not_after: cert.validity().not_after.to_datetime(),
             apns_environment: ApnsEnvironment::from_extensions(development, production, topics),
-            public_key: public_key_from_spki(cert.public_key().raw),
+            public_key: public_key_from_spki(cert.public_key()),
             der: der.to_vec(),
         })
     }

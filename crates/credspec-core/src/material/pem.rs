@@ -17,9 +17,11 @@
 //! `ENCRYPTED` one is reported as [`MaterialError::EncryptedKey`].
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use memchr::memmem;
 
 use super::MaterialError;
 use crate::secret::Secret;
@@ -149,6 +151,18 @@ fn space_len(bytes: &[u8]) -> usize {
     }
 }
 
+/// The bytes [`space_len`] may skip from: whitespace, and the backslash of an escaped line
+/// end. A table, since the base64 compaction looks up every byte of a body.
+static MAY_BE_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C | b'\\');
+        b += 1;
+    }
+    table
+};
+
 /// Offset of the first byte at or after `from` that is not whitespace, or `bytes.len()`.
 fn skip_space(bytes: &[u8], mut from: usize) -> usize {
     while let Some(rest) = bytes.get(from..) {
@@ -168,10 +182,16 @@ fn valid_label(label: &str) -> bool {
         && label.bytes().all(|b| (0x20..=0x7E).contains(&b))
 }
 
-/// The first offset of `needle` in `haystack` (SIMD search: `str::find` sets up a two-way
-/// searcher per call, which cost more than the search on a certificate's body).
-fn find(haystack: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+/// SIMD searchers for the markers, built once (`str::find` and `memmem::find` set one up per
+/// call, which cost more than the search on a certificate's body).
+type Marker = LazyLock<memmem::Finder<'static>>;
+static BEGIN_MARKER: Marker = LazyLock::new(|| memmem::Finder::new(BEGIN));
+static END_MARKER: Marker = LazyLock::new(|| memmem::Finder::new(END));
+static DASHES_MARKER: Marker = LazyLock::new(|| memmem::Finder::new(DASHES));
+
+/// The first offset of `marker` in `haystack`.
+fn find(haystack: &str, marker: &Marker) -> Option<usize> {
+    marker.find(haystack.as_bytes())
 }
 
 /// Finds the one block in `input` and checks everything outside its body.
@@ -189,13 +209,13 @@ pub(crate) fn locate(input: &str) -> Result<Located<'_>, MaterialError> {
     {
         start
     } else {
-        find(input, BEGIN).ok_or(MaterialError::NoBeginMarker)?;
+        find(input, &BEGIN_MARKER).ok_or(MaterialError::NoBeginMarker)?;
         return Err(MaterialError::DataBeforeBlock { offset: start });
     };
     let label_start = begin + BEGIN.len();
     let after_begin = input.get(label_start..).unwrap_or_default();
-    let label_len =
-        find(after_begin, DASHES).ok_or(MaterialError::MalformedMarker { offset: begin })?;
+    let label_len = find(after_begin, &DASHES_MARKER)
+        .ok_or(MaterialError::MalformedMarker { offset: begin })?;
     let label = after_begin.get(..label_len).unwrap_or_default();
     if !valid_label(label) {
         return Err(MaterialError::MalformedMarker { offset: begin });
@@ -205,11 +225,11 @@ pub(crate) fn locate(input: &str) -> Result<Located<'_>, MaterialError> {
     let truncated = || MaterialError::Truncated {
         label: label.to_owned(),
     };
-    let end_rel = find(rest, END).ok_or_else(truncated)?;
+    let end_rel = find(rest, &END_MARKER).ok_or_else(truncated)?;
     let body = rest.get(..end_rel).unwrap_or_default();
     let end_label_start = body_offset + end_rel + END.len();
     let after_end = input.get(end_label_start..).unwrap_or_default();
-    let end_label_len = find(after_end, DASHES).ok_or_else(truncated)?;
+    let end_label_len = find(after_end, &DASHES_MARKER).ok_or_else(truncated)?;
     let end_label = after_end.get(..end_label_len).unwrap_or_default();
     if end_label != label {
         if !valid_label(end_label) {
@@ -291,23 +311,22 @@ pub(crate) fn decode_base64_with(
     base: usize,
 ) -> Result<Vec<u8>, usize> {
     let bytes = text.as_bytes();
-    // The base64 alphabet without whitespace and line breaks (literal or escaped `\n`).
+    // Everything but whitespace and line breaks (literal or escaped `\n`), copied by runs;
+    // whatever is not base64 is left for the engine to report.
     let mut compact = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=') {
-            compact.push(b);
-            i += 1;
-            continue;
-        }
-        let n = space_len(bytes.get(i..).unwrap_or_default());
-        if n == 0 {
-            compact.push(b);
-            i += 1;
-        } else {
-            i += n;
-        }
+    let mut rest = bytes;
+    while let Some(at) = rest.iter().position(|&b| MAY_BE_SPACE[usize::from(b)]) {
+        let (run, after) = rest.split_at(at);
+        compact.extend_from_slice(run);
+        // A backslash that escapes no line end is kept.
+        let (kept, skipped) = match space_len(after) {
+            0 => (1, 1),
+            n => (0, n),
+        };
+        compact.extend_from_slice(after.get(..kept).unwrap_or_default());
+        rest = after.get(skipped..).unwrap_or_default();
     }
+    compact.extend_from_slice(rest);
     let end = base + bytes.len();
     engine.decode(&compact).map_err(|e| match e {
         base64::DecodeError::InvalidByte(index, _)
@@ -373,6 +392,33 @@ mod tests {
             let block = PemBlock::parse(&form).unwrap_or_else(|e| panic!("{form:?}: {e}"));
             assert_eq!(block.label(), "CERTIFICATE");
             assert_eq!(block.contents().expose(), DER, "{form:?}");
+        }
+    }
+
+    #[test]
+    fn padding_is_optional_but_never_misplaced() {
+        let block =
+            |body: &str| PemBlock::parse(&format!("-----BEGIN X----- {body} -----END X-----"));
+        for (body, der) in [
+            ("zA==", &[0xCC][..]),
+            ("zA=", &[0xCC]),
+            ("zA", &[0xCC]),
+            ("AAE=", &[0, 1]),
+            ("AAE", &[0, 1]),
+            ("AAECAw", &[0, 1, 2, 3]),
+        ] {
+            assert_eq!(
+                block(body).map(|b| b.contents().expose().clone()),
+                Ok(der.to_vec()),
+                "{body}"
+            );
+        }
+        for body in ["AAAA=", "AA===", "AAE==", "A===", "AA=A", "AAAAA", "zB=="] {
+            assert!(
+                matches!(block(body), Err(MaterialError::InvalidBase64 { .. })),
+                "{body}: {:?}",
+                block(body)
+            );
         }
     }
 

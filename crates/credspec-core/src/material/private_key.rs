@@ -1,13 +1,22 @@
 //! [`PrivateKey`]: PKCS#1, PKCS#8 and SEC1 private keys, and [`key_matches`], which tells
 //! whether a key belongs to a certificate by comparing public keys (no cryptography).
+//!
+//! Private keys are read by RustCrypto's `pkcs1`, `pkcs8` and `sec1` (on the `der` crate), a
+//! certificate's SubjectPublicKeyInfo by x509-parser along with the rest of the certificate;
+//! this module only decides what their structures mean for credspec and turns their errors
+//! into fixed phrases that never carry key bytes.
 
 use std::fmt;
 use std::str::FromStr;
 
-use super::der::{
-    self, DerError, Reader, TAG_BIT_STRING, TAG_CONTEXT_0_CONSTRUCTED, TAG_CONTEXT_1_CONSTRUCTED,
-    TAG_CONTEXT_1_PRIMITIVE, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, oid,
-};
+use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef};
+use der::{Decode, ErrorKind, Reader as _, SliceReader, Tag, Tagged as _};
+use pkcs8::AlgorithmIdentifierRef;
+use pkcs8::PrivateKeyInfo;
+use sec1::EcPrivateKey;
+use x509_parser::public_key::PublicKey;
+use x509_parser::x509::SubjectPublicKeyInfo;
+
 use super::{Certificate, Material, MaterialError, MaterialKind, MaterialPolicy, pem};
 use crate::secret::Secret;
 
@@ -78,12 +87,20 @@ pub(crate) enum EcCurve {
 }
 
 impl EcCurve {
-    fn from_oid(bytes: &[u8]) -> Option<Self> {
-        match bytes {
+    fn from_oid(curve: ObjectIdentifier) -> Option<Self> {
+        match curve {
             oid::P256 => Some(Self::P256),
             oid::P384 => Some(Self::P384),
             oid::P521 => Some(Self::P521),
             _ => None,
+        }
+    }
+
+    fn oid(self) -> ObjectIdentifier {
+        match self {
+            Self::P256 => oid::P256,
+            Self::P384 => oid::P384,
+            Self::P521 => oid::P521,
         }
     }
 
@@ -159,57 +176,147 @@ fn same_ec_point(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// Reads a certificate's SubjectPublicKeyInfo (RFC 5280); `None` for algorithms or curves
-/// this crate does not read, or a malformed structure.
-pub(crate) fn public_key_from_spki(spki: &[u8]) -> Option<PublicKeyInfo> {
-    let body = Reader::single(spki, TAG_SEQUENCE, "spki").ok()?;
-    let mut reader = Reader::new(body);
-    let algorithm = reader.read_tagged(TAG_SEQUENCE, "spki algorithm").ok()?;
-    let key = der::bit_string_bytes(reader.read_tagged(TAG_BIT_STRING, "spki key").ok()?).ok()?;
-    let mut algorithm = Reader::new(algorithm);
-    let algorithm_oid = algorithm.read_tagged(TAG_OID, "spki algorithm oid").ok()?;
-    match algorithm_oid {
-        oid::RSA_ENCRYPTION => {
-            let rsa = Reader::single(key, TAG_SEQUENCE, "rsa public key").ok()?;
-            let mut rsa = Reader::new(rsa);
-            let modulus = der::unsigned_integer(rsa.read_tagged(TAG_INTEGER, "n").ok()?).ok()?;
-            let exponent = der::unsigned_integer(rsa.read_tagged(TAG_INTEGER, "e").ok()?).ok()?;
-            Some(PublicKeyInfo::Rsa {
-                modulus: modulus.to_vec(),
-                exponent: exponent.to_vec(),
-            })
-        }
+/// The public key of a certificate's SubjectPublicKeyInfo (RFC 5280), as x509-parser has
+/// already read it; `None` for algorithms or curves this crate does not read, or a malformed
+/// key.
+pub(crate) fn public_key_from_spki(spki: &SubjectPublicKeyInfo<'_>) -> Option<PublicKeyInfo> {
+    use x509_parser::asn1_rs::Tag as X509Tag;
+    if spki.subject_public_key.unused_bits != 0 {
+        return None;
+    }
+    let algorithm = ObjectIdentifier::from_bytes(spki.algorithm.algorithm.as_bytes()).ok()?;
+    match algorithm {
+        oid::RSA_ENCRYPTION => match spki.parsed().ok()? {
+            PublicKey::RSA(rsa) => Some(PublicKeyInfo::Rsa {
+                modulus: unsigned(rsa.modulus)?.to_vec(),
+                exponent: unsigned(rsa.exponent)?.to_vec(),
+            }),
+            _ => None,
+        },
         oid::EC_PUBLIC_KEY => {
-            let curve = algorithm.read_tagged(TAG_OID, "ec curve").ok()?;
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .filter(|parameters| parameters.tag() == X509Tag::Oid)?;
             Some(PublicKeyInfo::Ec {
-                curve: EcCurve::from_oid(curve)?,
-                point: key.to_vec(),
+                curve: EcCurve::from_oid(ObjectIdentifier::from_bytes(curve.data).ok()?)?,
+                point: spki.subject_public_key.data.to_vec(),
             })
         }
-        oid::ED25519 => Some(PublicKeyInfo::Ed25519(key.to_vec())),
+        oid::ED25519 => Some(PublicKeyInfo::Ed25519(
+            spki.subject_public_key.data.to_vec(),
+        )),
         _ => None,
+    }
+}
+
+/// A DER INTEGER's content without its sign padding, as `pkcs1` hands out a key's modulus
+/// and exponent (zero stays one byte); `None` if empty.
+fn unsigned(integer: &[u8]) -> Option<&[u8]> {
+    let last = integer.len().checked_sub(1)?;
+    let start = integer.iter().position(|&b| b != 0).unwrap_or(last);
+    integer.get(start..)
+}
+
+/// Object identifiers the key parsers match on (checked against x509-parser's registry in
+/// the tests).
+pub(crate) mod oid {
+    use der::asn1::ObjectIdentifier;
+
+    // `new_unwrap` is evaluated at compile time: a malformed constant fails the build.
+    /// rsaEncryption (RFC 8017).
+    pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
+        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+    /// id-ecPublicKey (RFC 5480).
+    pub(crate) const EC_PUBLIC_KEY: ObjectIdentifier =
+        ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+    /// prime256v1 / secp256r1 (RFC 5480).
+    pub(crate) const P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+    /// secp384r1 (RFC 5480).
+    pub(crate) const P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+    /// secp521r1 (RFC 5480).
+    pub(crate) const P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+    /// id-Ed25519 (RFC 8410).
+    pub(crate) const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+}
+
+/// The DER structures read here.
+#[derive(Clone, Copy)]
+enum Structure {
+    /// PKCS#1 `RSAPrivateKey`.
+    Pkcs1,
+    /// PKCS#8 `PrivateKeyInfo`.
+    Pkcs8,
+    /// SEC1 `ECPrivateKey`.
+    Sec1,
+}
+
+impl Structure {
+    /// The fixed phrases its errors become: not one SEQUENCE, a field missing, data after
+    /// the fields, an unexpected element, a bad value.
+    fn phrases(self) -> [&'static str; 5] {
+        match self {
+            Self::Pkcs1 => [
+                "expected an RSAPrivateKey sequence",
+                "missing rsa private key component",
+                "trailing data in the rsa key",
+                "unexpected element in the rsa key",
+                "invalid value in the rsa key",
+            ],
+            Self::Pkcs8 => [
+                "expected a PrivateKeyInfo sequence",
+                "missing pkcs8 field",
+                "trailing data in the pkcs8 key",
+                "unexpected element in the pkcs8 key",
+                "invalid value in the pkcs8 key",
+            ],
+            Self::Sec1 => [
+                "expected an ECPrivateKey sequence",
+                "missing ec key field",
+                "trailing data in the ec key",
+                "unexpected element in the ec key",
+                "invalid value in the ec key",
+            ],
+        }
+    }
+
+    /// The phrase for a DER error of this structure, from the error's kind only (never the
+    /// input). Worked out only when a parse failed.
+    fn reason(self, der: &[u8], error: der::Error) -> &'static str {
+        let [not_a_sequence, missing, trailing, unexpected, invalid] = self.phrases();
+        // Is the first element a whole SEQUENCE, and the only one? If not, that is what to say.
+        let outer = SliceReader::new(der).and_then(|mut reader| {
+            let first = AnyRef::decode(&mut reader)?;
+            Ok((first.tag(), reader.is_finished()))
+        });
+        match outer {
+            Ok((Tag::Sequence, true)) => {}
+            Ok((Tag::Sequence, false)) => return "trailing bytes after the der structure",
+            _ => return not_a_sequence,
+        }
+        match error.kind() {
+            ErrorKind::Incomplete { .. } => missing,
+            ErrorKind::TrailingData { .. } => trailing,
+            ErrorKind::TagUnexpected { .. } | ErrorKind::TagUnknown { .. } => unexpected,
+            _ => invalid,
+        }
     }
 }
 
 /// Internal failure while reading a key, given its PEM label by the caller.
 enum KeyError {
-    Der(DerError),
+    Der(&'static str),
     Encrypted,
     UnsupportedAlgorithm(String),
     UnsupportedCurve(String),
-}
-
-impl From<DerError> for KeyError {
-    fn from(e: DerError) -> Self {
-        Self::Der(e)
-    }
 }
 
 impl KeyError {
     fn with_label(self, label: &str) -> MaterialError {
         let label = label.to_owned();
         match self {
-            Self::Der(DerError(reason)) => MaterialError::InvalidDer { label, reason },
+            Self::Der(reason) => MaterialError::InvalidDer { label, reason },
             Self::Encrypted => MaterialError::EncryptedKey { label },
             Self::UnsupportedAlgorithm(oid) => MaterialError::UnsupportedAlgorithm { oid },
             Self::UnsupportedCurve(oid) => MaterialError::UnsupportedCurve { oid },
@@ -360,82 +467,40 @@ fn skip_ec_parameters(input: &str) -> &str {
     }
 }
 
-/// PKCS#1 `RSAPrivateKey` (RFC 8017, A.1.2).
+/// PKCS#1 `RSAPrivateKey` (RFC 8017, A.1.2), two-prime or multi-prime.
 fn parse_pkcs1(der: &[u8]) -> Result<Parsed, KeyError> {
-    let body = Reader::single(der, TAG_SEQUENCE, "expected an RSAPrivateKey sequence")?;
-    let mut reader = Reader::new(body);
-    let version = der::small_integer(reader.read_tagged(TAG_INTEGER, "missing rsa key version")?)?;
-    if version > 1 {
-        return Err(DerError("unexpected rsa key version").into());
-    }
-    let modulus = der::unsigned_integer(reader.read_tagged(TAG_INTEGER, "missing rsa modulus")?)?;
-    let exponent = der::unsigned_integer(reader.read_tagged(TAG_INTEGER, "missing rsa exponent")?)?;
-    // privateExponent, prime1, prime2, exponent1, exponent2, coefficient.
-    for _ in 0..6 {
-        reader.read_tagged(TAG_INTEGER, "missing rsa private key component")?;
-    }
-    // otherPrimeInfos, only in multi-prime (version 1) keys.
-    if version == 1 {
-        reader.optional(TAG_SEQUENCE)?;
-    }
-    if !reader.is_empty() {
-        return Err(DerError("trailing data in the rsa key").into());
-    }
+    let key = pkcs1::RsaPrivateKey::from_der(der)
+        .map_err(|e| KeyError::Der(Structure::Pkcs1.reason(der, e)))?;
     Ok(Parsed {
         algorithm: KeyAlgorithm::Rsa,
         public_key: Some(PublicKeyInfo::Rsa {
-            modulus: modulus.to_vec(),
-            exponent: exponent.to_vec(),
+            modulus: key.modulus.as_bytes().to_vec(),
+            exponent: key.public_exponent.as_bytes().to_vec(),
         }),
     })
 }
 
-/// What a SEC1 `ECPrivateKey` (RFC 5915) holds.
-struct Sec1<'a> {
-    private_key_len: usize,
-    curve: Option<&'a [u8]>,
-    public_key: Option<&'a [u8]>,
+/// A SEC1 `ECPrivateKey` (RFC 5915), named curves only.
+fn parse_sec1(der: &[u8]) -> Result<EcPrivateKey<'_>, KeyError> {
+    EcPrivateKey::from_der(der).map_err(|e| KeyError::Der(Structure::Sec1.reason(der, e)))
 }
 
-fn parse_sec1(der: &[u8]) -> Result<Sec1<'_>, KeyError> {
-    let body = Reader::single(der, TAG_SEQUENCE, "expected an ECPrivateKey sequence")?;
-    let mut reader = Reader::new(body);
-    let version = der::small_integer(reader.read_tagged(TAG_INTEGER, "missing ec key version")?)?;
-    if version != 1 {
-        return Err(DerError("unexpected ec key version").into());
-    }
-    let private_key = reader.read_tagged(TAG_OCTET_STRING, "missing ec private key")?;
-    let curve = reader
-        .optional(TAG_CONTEXT_0_CONSTRUCTED)?
-        .map(|params| Reader::single(params, TAG_OID, "ec parameters must be a named curve"))
-        .transpose()?;
-    let public_key = reader
-        .optional(TAG_CONTEXT_1_CONSTRUCTED)?
-        .map(|key| Reader::single(key, TAG_BIT_STRING, "ec public key must be a bit string"))
-        .transpose()?
-        .map(der::bit_string_bytes)
-        .transpose()?;
-    if !reader.is_empty() {
-        return Err(DerError("trailing data in the ec key").into());
-    }
-    Ok(Sec1 {
-        private_key_len: private_key.len(),
-        curve,
-        public_key,
-    })
+fn curve_from_oid(curve: ObjectIdentifier) -> Result<EcCurve, KeyError> {
+    EcCurve::from_oid(curve).ok_or_else(|| KeyError::UnsupportedCurve(curve.to_string()))
 }
 
-fn curve_from_oid(bytes: &[u8]) -> Result<EcCurve, KeyError> {
-    EcCurve::from_oid(bytes).ok_or_else(|| KeyError::UnsupportedCurve(der::oid_to_string(bytes)))
+/// The named curve of a SEC1 key's parameters, if it has them.
+fn sec1_curve(key: &EcPrivateKey<'_>) -> Option<ObjectIdentifier> {
+    key.parameters.and_then(sec1::EcParameters::named_curve)
 }
 
 /// A SEC1 key on its own: the curve comes from its parameters or, failing that, from the
 /// length of the private scalar.
 fn parse_sec1_standalone(der: &[u8]) -> Result<Parsed, KeyError> {
     let sec1 = parse_sec1(der)?;
-    let curve = match sec1.curve {
+    let curve = match sec1_curve(&sec1) {
         Some(curve) => curve_from_oid(curve)?,
-        None => EcCurve::from_private_key_len(sec1.private_key_len).ok_or(DerError(
+        None => EcCurve::from_private_key_len(sec1.private_key.len()).ok_or(KeyError::Der(
             "no curve parameters and an unrecognised private key length",
         ))?,
     };
@@ -448,42 +513,43 @@ fn parse_sec1_standalone(der: &[u8]) -> Result<Parsed, KeyError> {
     })
 }
 
+/// Whether `der` is a PKCS#8 `EncryptedPrivateKeyInfo` (RFC 5958, section 3): a SEQUENCE of
+/// the encryption AlgorithmIdentifier and the encrypted OCTET STRING.
+fn is_encrypted_pkcs8(der: &[u8]) -> bool {
+    let shape = || -> der::Result<()> {
+        let mut reader = SliceReader::new(der)?;
+        reader.sequence(|inner| {
+            AlgorithmIdentifierRef::decode(inner)?;
+            OctetStringRef::decode(inner)?;
+            Ok(())
+        })?;
+        reader.finish(())
+    };
+    shape().is_ok()
+}
+
 /// PKCS#8 `PrivateKeyInfo` (RFC 5208) or `OneAsymmetricKey` (RFC 5958).
 fn parse_pkcs8(der: &[u8]) -> Result<Parsed, KeyError> {
-    let body = Reader::single(der, TAG_SEQUENCE, "expected a PrivateKeyInfo sequence")?;
-    let mut reader = Reader::new(body);
-    if reader.peek_tag() == Some(TAG_SEQUENCE) {
-        // EncryptedPrivateKeyInfo starts with its encryption AlgorithmIdentifier.
-        return Err(KeyError::Encrypted);
-    }
-    let version = der::small_integer(reader.read_tagged(TAG_INTEGER, "missing pkcs8 version")?)?;
-    if version > 1 {
-        return Err(DerError("unexpected pkcs8 version").into());
-    }
-    let algorithm = reader.read_tagged(TAG_SEQUENCE, "missing pkcs8 algorithm identifier")?;
-    let private_key = reader.read_tagged(TAG_OCTET_STRING, "missing pkcs8 private key")?;
-    reader.optional(TAG_CONTEXT_0_CONSTRUCTED)?; // attributes
-    let outer_public_key = reader
-        .optional(TAG_CONTEXT_1_PRIMITIVE)?
-        .map(der::bit_string_bytes)
-        .transpose()?;
-    if !reader.is_empty() {
-        return Err(DerError("trailing data in the pkcs8 key").into());
-    }
-    let mut algorithm = Reader::new(algorithm);
-    let algorithm_oid = algorithm.read_tagged(TAG_OID, "missing pkcs8 algorithm oid")?;
-    match algorithm_oid {
-        oid::RSA_ENCRYPTION => parse_pkcs1(private_key),
+    let info = PrivateKeyInfo::from_der(der).map_err(|e| {
+        if is_encrypted_pkcs8(der) {
+            KeyError::Encrypted
+        } else {
+            KeyError::Der(Structure::Pkcs8.reason(der, e))
+        }
+    })?;
+    match info.algorithm.oid {
+        oid::RSA_ENCRYPTION => parse_pkcs1(info.private_key),
         oid::EC_PUBLIC_KEY => {
-            let curve = curve_from_oid(algorithm.read_tagged(TAG_OID, "missing ec curve")?)?;
-            let sec1 = parse_sec1(private_key)?;
-            if sec1
-                .curve
-                .is_some_and(|inner| inner != algorithm_oid_curve(curve))
-            {
-                return Err(DerError("ec curve parameters disagree").into());
+            let curve = info
+                .algorithm
+                .parameters_oid()
+                .map_err(|_| KeyError::Der("missing ec curve"))?;
+            let curve = curve_from_oid(curve)?;
+            let sec1 = parse_sec1(info.private_key)?;
+            if sec1_curve(&sec1).is_some_and(|inner| inner != curve.oid()) {
+                return Err(KeyError::Der("ec curve parameters disagree"));
             }
-            let point = sec1.public_key.or(outer_public_key);
+            let point = sec1.public_key.or(info.public_key);
             Ok(Parsed {
                 algorithm: curve.algorithm(),
                 public_key: point.map(|point| PublicKeyInfo::Ec {
@@ -493,31 +559,23 @@ fn parse_pkcs8(der: &[u8]) -> Result<Parsed, KeyError> {
             })
         }
         oid::ED25519 => {
-            let seed = Reader::single(
-                private_key,
-                TAG_OCTET_STRING,
-                "ed25519 key must be an octet string",
-            )?;
-            if seed.len() != 32 {
-                return Err(DerError("ed25519 private key must be 32 bytes").into());
+            // RFC 8410: the private key is a CurvePrivateKey, an OCTET STRING of the seed.
+            let seed = OctetStringRef::from_der(info.private_key)
+                .map_err(|_| KeyError::Der("ed25519 key must be an octet string"))?;
+            if seed.as_bytes().len() != 32 {
+                return Err(KeyError::Der("ed25519 private key must be 32 bytes"));
             }
-            if outer_public_key.is_some_and(|key| key.len() != 32) {
-                return Err(DerError("ed25519 public key must be 32 bytes").into());
+            if info.public_key.is_some_and(|key| key.len() != 32) {
+                return Err(KeyError::Der("ed25519 public key must be 32 bytes"));
             }
             Ok(Parsed {
                 algorithm: KeyAlgorithm::Ed25519,
-                public_key: outer_public_key.map(|key| PublicKeyInfo::Ed25519(key.to_vec())),
+                public_key: info
+                    .public_key
+                    .map(|key| PublicKeyInfo::Ed25519(key.to_vec())),
             })
         }
-        other => Err(KeyError::UnsupportedAlgorithm(der::oid_to_string(other))),
-    }
-}
-
-fn algorithm_oid_curve(curve: EcCurve) -> &'static [u8] {
-    match curve {
-        EcCurve::P256 => oid::P256,
-        EcCurve::P384 => oid::P384,
-        EcCurve::P521 => oid::P521,
+        other => Err(KeyError::UnsupportedAlgorithm(other.to_string())),
     }
 }
 
@@ -573,6 +631,71 @@ pub fn key_matches(certificate: &Certificate, key: &PrivateKey) -> KeyMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn oid_constants_agree_with_the_registry() {
+        use x509_parser::oid_registry as registry;
+        let pairs = [
+            (oid::RSA_ENCRYPTION, registry::OID_PKCS1_RSAENCRYPTION),
+            (oid::EC_PUBLIC_KEY, registry::OID_KEY_TYPE_EC_PUBLIC_KEY),
+            (oid::P256, registry::OID_EC_P256),
+            (oid::P384, registry::OID_NIST_EC_P384),
+            (oid::P521, registry::OID_NIST_EC_P521),
+            (oid::ED25519, registry::OID_SIG_ED25519),
+        ];
+        for (ours, theirs) in pairs {
+            assert_eq!(ours.as_bytes(), theirs.as_bytes(), "{ours}");
+        }
+        assert_eq!(oid::P384.to_string(), "1.3.132.0.34");
+    }
+
+    #[test]
+    fn encrypted_pkcs8_is_recognised_by_its_shape() {
+        let tlv = |tag: u8, content: &[u8]| [&[tag, content.len() as u8][..], content].concat();
+        let pbes2 = tlv(
+            0x06,
+            &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x0D],
+        );
+        let algorithm = tlv(0x30, &pbes2);
+        let encrypted = tlv(0x30, &[algorithm.clone(), tlv(0x04, &[1, 2, 3])].concat());
+        assert!(is_encrypted_pkcs8(&encrypted));
+        // An AlgorithmIdentifier alone, or followed by something else, is not one (a
+        // certificate's DER starts with a SEQUENCE too).
+        assert!(!is_encrypted_pkcs8(&tlv(0x30, &algorithm)));
+        assert!(!is_encrypted_pkcs8(&tlv(
+            0x30,
+            &[algorithm.clone(), tlv(0x02, &[1])].concat()
+        )));
+        assert!(!is_encrypted_pkcs8(&[encrypted.as_slice(), &[0]].concat()));
+    }
+
+    #[test]
+    fn der_errors_become_fixed_phrases() {
+        let error = |der: &[u8], structure: Structure| match PrivateKeyInfo::from_der(der) {
+            Ok(_) => panic!("{der:?} parsed"),
+            Err(e) => structure.reason(der, e),
+        };
+        assert_eq!(
+            error(b"garbage", Structure::Pkcs8),
+            "expected a PrivateKeyInfo sequence"
+        );
+        assert_eq!(
+            error(&[0x30, 0x00, 0x00], Structure::Pkcs8),
+            "trailing bytes after the der structure"
+        );
+        assert_eq!(
+            error(&[0x30, 0x03, 0x02, 0x01, 0x00], Structure::Pkcs8),
+            "missing pkcs8 field"
+        );
+        assert_eq!(
+            error(&[0x30, 0x03, 0x04, 0x01, 0x00], Structure::Sec1),
+            "unexpected element in the ec key"
+        );
+        assert_eq!(
+            error(&[0x30, 0x03, 0x02, 0x01, 0x07], Structure::Pkcs1),
+            "invalid value in the rsa key"
+        );
+    }
 
     #[test]
     fn ec_points_compare_across_encodings() {
