@@ -44,7 +44,8 @@ pub(crate) struct Args {
     /// A Telnyx API key of a second account.
     #[arg(long, env = "CREDSPEC_TELNYX_OTHER_API_KEY", hide_env_values = true)]
     telnyx_other_api_key: Option<String>,
-    /// Run only the cases whose id contains this text.
+    /// Run only the cases whose id contains this text (a text no id contains is a usage
+    /// error).
     #[arg(long)]
     filter: Option<String>,
     /// How many APIs run at once.
@@ -119,6 +120,19 @@ fn specs_dir(args: &Args) -> PathBuf {
     }
 }
 
+/// The APIs of the selected cases.
+fn specs_apis(
+    specs: &SpecSet,
+    selected: &dyn Fn(&credspec_conformance::spec::Case) -> bool,
+) -> Vec<credspec_conformance::spec::ApiId> {
+    specs
+        .cases()
+        .iter()
+        .filter(|c| selected(c))
+        .map(|c| c.api)
+        .collect()
+}
+
 pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
     let mut writers = Vec::new();
     for r in &args.reports {
@@ -131,6 +145,14 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
     let dir = specs_dir(&args);
     let specs = Arc::new(SpecSet::load(&dir)?);
     let known = KnownFailures::load(&dir.join("known-failures.toml"))?;
+    let selected = |case: &credspec_conformance::spec::Case| {
+        args.filter.as_deref().is_none_or(|f| case.id.contains(f))
+    };
+    let total = specs.cases().iter().filter(|c| selected(c)).count();
+    if let (0, Some(filter)) = (total, &args.filter) {
+        // Zero cases run is not a pass.
+        return Err(format!("--filter {filter:?} matches no case of {}", dir.display()).into());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -154,13 +176,10 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
                 (runner, vec![e, strict])
             }
         };
+        // An unreachable target would fail every case as `transport`: that is an
+        // infrastructure error, not a conformance result.
+        runner.probe(specs_apis(runner.specs(), &selected)).await?;
         let tty = std::io::stderr().is_terminal();
-        let total = runner
-            .specs()
-            .cases()
-            .iter()
-            .filter(|c| args.filter.as_deref().is_none_or(|f| c.id.contains(f)))
-            .count();
         let done = Arc::new(Mutex::new(0usize));
         let progress: Arc<dyn Fn(&CaseReport) + Send + Sync> =
             Arc::new(move |case: &CaseReport| {

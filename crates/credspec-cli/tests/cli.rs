@@ -217,3 +217,101 @@ fn serve_refuses_a_bad_config_file_before_listening_and_keeps_its_secrets() {
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(!db.exists(), "nothing was opened or served");
 }
+
+#[test]
+fn conform_with_a_filter_that_matches_nothing_is_a_usage_error() {
+    let out = credspec(&["conform", "--filter", "no-case-has-this-in-its-id"], "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--filter \"no-case-has-this-in-its-id\" matches no case"),
+        "{stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("0 cases"));
+}
+
+#[test]
+fn conform_against_an_unreachable_target_is_an_infrastructure_error() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let out = credspec(
+        &[
+            "conform",
+            "--target",
+            &format!("notify-v1={base}"),
+            "--twilio-account-sid",
+            "AC00000000000000000000000000000001",
+            "--twilio-auth-token",
+            "not-a-real-token",
+            "--filter",
+            "notify-v1.create",
+        ],
+        "",
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("twilio/notify-v1")
+            && stderr.contains(&base)
+            && stderr.contains("cannot be reached"),
+        "{stderr}"
+    );
+    // No case ran, so no case failed as `transport`.
+    assert!(!stderr.contains("FAILED"), "{stderr}");
+}
+
+/// A copy of `specs/` with `known-failures.toml` holding `ledger`.
+fn specs_with_ledger(ledger: &str) -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+    copy(&root, dir.path());
+    std::fs::write(dir.path().join("known-failures.toml"), ledger).unwrap();
+    dir
+}
+
+#[test]
+fn conform_says_why_an_unexpected_pass_fails_the_run() {
+    let id = "mobile-push-credentials.create.alias-255-characters";
+    let specs = specs_with_ledger(&format!(
+        "[known-failures]\n\"{id}\" = \"thought to fail\"\n"
+    ));
+    let dir = specs.path().to_str().unwrap();
+    let out = credspec(&["conform", "--specs", dir, "--filter", id], "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("UNEXPECTED PASS {id}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("listed as a known failure (thought to fail) but passed: remove it"),
+        "{stderr}"
+    );
+    // An entry that names no case stops the run before it starts.
+    let specs = specs_with_ledger("[known-failures]\n\"no.such.case\" = \"gone\"\n");
+    let dir = specs.path().to_str().unwrap();
+    let out = credspec(&["conform", "--specs", dir, "--filter", id], "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("\"no.such.case\", which names no case"),
+        "{stderr}"
+    );
+}

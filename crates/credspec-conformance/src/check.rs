@@ -127,11 +127,6 @@ pub enum Outcome {
         /// Every problem found.
         failures: Vec<Failure>,
     },
-    /// The check did not apply or could not run against this target.
-    Skipped {
-        /// Why.
-        reason: String,
-    },
 }
 
 /// One check's result within a case.
@@ -158,17 +153,6 @@ impl CheckResult {
             kind,
             step: step.to_owned(),
             outcome,
-        }
-    }
-
-    /// A skipped check.
-    pub fn skipped(kind: CheckKind, step: &str, reason: impl Into<String>) -> Self {
-        Self {
-            kind,
-            step: step.to_owned(),
-            outcome: Outcome::Skipped {
-                reason: reason.into(),
-            },
         }
     }
 

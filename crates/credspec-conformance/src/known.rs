@@ -1,5 +1,8 @@
 //! `specs/known-failures.toml`: cases that are known to fail, with the reason. A listed case
-//! that passes fails the run, so the list only shrinks.
+//! that passes fails the run, so the list only shrinks; one that fails is a known failure,
+//! counted on its own (neither a pass nor a failure of the run); one that is skipped says it
+//! was not checked. An entry that names no case of `specs/` is an error
+//! ([`crate::runner::RunnerError::UnknownKnownFailure`]).
 //!
 //! ```toml
 //! [known-failures]

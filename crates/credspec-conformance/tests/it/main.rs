@@ -2,5 +2,8 @@
 // Helpers outside #[test] functions may unwrap: a broken spec file should stop the test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod emulator;
+mod harness;
+mod known;
 mod report;
 mod specs;

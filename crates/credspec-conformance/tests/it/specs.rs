@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use credspec_conformance::spec::{ApiId, Body, Case, CaseKind, RefusedBy, Request, SpecSet};
-use credspec_core::rules::RuleId;
+use credspec_core::rules::{Enforcement, Profile, RuleId};
 use serde_json::{Value, json};
 
 /// Loaded once for every test of this module.
@@ -414,6 +414,22 @@ fn every_negative_case_is_refused_by_the_schema_or_a_named_rule() {
             }
             RefusedBy::Rule(id) => {
                 let rule: RuleId = id.parse().unwrap_or_else(|e| panic!("{}: {e}", case.id));
+                // A vendor rule refuses under every profile; a lint rule only under the
+                // strict one, so its refusal is a case of that profile.
+                let strict = case.profile == Some(Profile::Strict);
+                match rule.enforcement() {
+                    Enforcement::Vendor => assert!(
+                        !strict,
+                        "{}: refused_by the vendor rule {rule}, so it is refused under the vendor profile too",
+                        case.id
+                    ),
+                    Enforcement::Lint => assert!(
+                        strict,
+                        "{}: refused_by the lint rule {rule}, which only the strict profile refuses",
+                        case.id
+                    ),
+                    other => panic!("{}: unknown enforcement {other:?}", case.id),
+                }
                 *by_kind.entry(rule.as_str()).or_default() += 1;
             }
             RefusedBy::Protocol(what) => {
@@ -507,4 +523,55 @@ fn every_fixture_a_case_uses_exists_and_is_documented() {
         }
     }
     assert!(used.len() >= 10, "fixtures used: {used:?}");
+}
+
+#[test]
+fn lint_negatives_are_flagged_by_the_rule_they_name() {
+    // Replayed against an emulator of the vendor profile, which accepts lint findings and
+    // names each in a `Credspec-Lint: <rule id>; <pointer>` header, a case refused by a lint
+    // rule must be flagged by that rule: a parseable rule id alone proves nothing.
+    use std::sync::Arc;
+
+    use credspec_conformance::known::KnownFailures;
+    use credspec_conformance::runner::Runner;
+
+    use crate::emulator::{embedded_target, runtime};
+
+    let lint: Vec<(String, RuleId)> = SPECS
+        .cases()
+        .iter()
+        .filter(|c| c.kind == CaseKind::Negative)
+        .filter_map(|c| match &c.refused_by {
+            Some(RefusedBy::Rule(id)) => {
+                let rule: RuleId = id.parse().ok()?;
+                (rule.enforcement() == Enforcement::Lint).then(|| (c.id.clone(), rule))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(lint.len() >= 20, "only {} lint negatives", lint.len());
+    let rt = runtime();
+    let vendor = rt
+        .block_on(credspec_emulator::ephemeral::Ephemeral::start())
+        .unwrap();
+    // The target claims the strict profile so that the runner sends the strict cases to it.
+    let target = embedded_target(&vendor).with_profile(Profile::Strict);
+    let specs = Arc::new(SpecSet::load(SpecSet::default_root()).unwrap());
+    let runner = Runner::new(specs, target, KnownFailures::default()).unwrap();
+    let ids: BTreeSet<String> = lint.iter().map(|(id, _)| id.clone()).collect();
+    let suite =
+        runtime().block_on(runner.run_selected(|c| ids.contains(&c.id), 1, Arc::new(|_| {})));
+    rt.block_on(vendor.stop());
+    let mut wrong = Vec::new();
+    for (id, rule) in &lint {
+        let report = suite.cases.iter().find(|c| &c.id == id).unwrap();
+        let prefix = format!("{rule};");
+        if !report.lint.iter().any(|f| f.starts_with(&prefix)) {
+            wrong.push(format!(
+                "{id}: refused_by {rule}, flagged {:?}",
+                report.lint
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
