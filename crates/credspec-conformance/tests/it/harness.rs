@@ -8,11 +8,16 @@ use libtest_mimic::{Arguments, FormatSetting};
 
 use crate::emulator::{closed_port, embedded_target, runtime};
 
-fn filtered(filter: &str) -> Arguments {
+/// The arguments of a nested run. Its console goes to a log file beside the test binary's
+/// scratch space: libtest-mimic writes to stdout directly, past cargo's capture, and a
+/// nested run's deliberate "FAILED" would read as a failure of this suite.
+fn filtered(filter: &str, log: &str) -> Arguments {
+    let log = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("harness-{log}.log"));
     Arguments {
         filter: Some(filter.to_owned()),
         format: Some(FormatSetting::Terse),
         test_threads: Some(1),
+        logfile: Some(log.to_string_lossy().into_owned()),
         ..Arguments::default()
     }
 }
@@ -35,7 +40,7 @@ fn a_filter_on_the_api_runs_every_case_it_shows() {
     // `twilio/notify-v1` is in the trial name `[twilio/notify-v1] <id>`, never in an id.
     assert!(!specs.cases().iter().any(|c| c.id.contains("twilio/")));
     let conclusion = harness::run_with_args(
-        &filtered("twilio/notify-v1"),
+        &filtered("twilio/notify-v1", "filter-on-the-api"),
         embedded_target(&emulator),
         Some(embedded_target(&strict)),
         Snapshots::Off,
@@ -54,8 +59,12 @@ fn a_filtered_suite_against_an_unreachable_target_fails() {
     let target = Target::default()
         .with_target_arg(&format!("twilio/notify-v1=http://127.0.0.1:{port}"))
         .unwrap();
-    let conclusion =
-        harness::run_with_args(&filtered("twilio/notify-v1"), target, None, Snapshots::Off);
+    let conclusion = harness::run_with_args(
+        &filtered("twilio/notify-v1", "unreachable"),
+        target,
+        None,
+        Snapshots::Off,
+    );
     assert!(conclusion.has_failed(), "{conclusion:?}");
     assert_eq!(conclusion.num_passed, 0, "{conclusion:?}");
 }
