@@ -12,6 +12,7 @@ use axum::http::header::{CONTENT_TYPE, HOST};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use credspec_core::rules::Violation;
 
 /// Largest request body accepted (core's limit, the same the codecs decode); a larger one
 /// is answered 413.
@@ -91,6 +92,8 @@ pub(crate) trait VendorError: std::fmt::Debug + std::fmt::Display {
     fn method_not_allowed(method: &Method) -> Self;
     /// What the vendor answers for a request that is not well-formed HTTP (400).
     fn bad_request(message: &str) -> Self;
+    /// What the vendor answers for a request that breaks `violations` (at least one).
+    fn refusal(violations: &[Violation]) -> Self;
 }
 
 /// The answer to a method that a served path does not serve: 405 in the vendor's format.
@@ -163,6 +166,14 @@ pub(crate) enum Failure<E: VendorError> {
     /// A refusal in the vendor's format.
     #[error("{0}")]
     Vendor(E),
+    /// A refusal for broken rules: answered with [`VendorError::refusal`], and the rules named
+    /// in `Credspec-Rule` headers.
+    #[error("{} rule(s) broken", .0.len())]
+    Rules(Vec<Violation>),
+    /// A refusal for broken rules that the vendor answers in a form of its own (not
+    /// [`VendorError::refusal`]); the rules are named as for [`Failure::Rules`].
+    #[error("{0}")]
+    Because(E, Vec<Violation>),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -176,16 +187,24 @@ impl<E: VendorError> From<E> for Failure<E> {
 
 impl<E: VendorError> IntoResponse for Failure<E> {
     fn into_response(self) -> Response {
-        let answer = match self {
-            Self::Vendor(answer) => answer,
+        let (answer, rules) = match self {
+            Self::Vendor(answer) => (answer, Vec::new()),
+            Self::Rules(violations) => (E::refusal(&violations), violations),
+            Self::Because(answer, violations) => (answer, violations),
             Self::Store(error) => {
                 tracing::error!(%error, api = E::LOG_NAME, "storage failed");
-                E::internal()
+                (E::internal(), Vec::new())
             }
         };
         let status =
             StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        json(status, answer.encode())
+        let mut response = json(status, answer.encode());
+        for rule in &rules {
+            if let Ok(value) = HeaderValue::from_str(&format!("{}; {}", rule.rule, rule.path)) {
+                response.headers_mut().append(RULE_HEADER, value);
+            }
+        }
+        response
     }
 }
 
@@ -193,6 +212,10 @@ impl<E: VendorError> IntoResponse for Failure<E> {
 pub(crate) fn json(status: StatusCode, body: Vec<u8>) -> Response {
     with_body(status, "application/json", body)
 }
+
+/// The response header that names one rule a refused request broke (`<rule id>; <json
+/// pointer>`), beside the vendor's own error body, which cannot say it.
+pub(crate) const RULE_HEADER: &str = "credspec-rule";
 
 /// The response header that carries one `lint` finding on an accepted request.
 pub(crate) const LINT_HEADER: &str = "credspec-lint";
@@ -202,7 +225,7 @@ pub(crate) const LINT_HEADER: &str = "credspec-lint";
 pub(crate) fn with_findings(
     mut response: Response,
     api: &'static str,
-    findings: &[credspec_core::rules::Violation],
+    findings: &[Violation],
 ) -> Response {
     for finding in findings {
         let rule = finding.rule.as_str();

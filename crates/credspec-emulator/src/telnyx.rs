@@ -56,6 +56,9 @@ impl http::VendorError for ErrorResponse {
     fn bad_request(message: &str) -> Self {
         Self::malformed(message)
     }
+    fn refusal(violations: &[credspec_core::rules::Violation]) -> Self {
+        Self::validation(violations)
+    }
 }
 
 /// The routes, relative to the API base.

@@ -42,7 +42,7 @@ pub(super) async fn create(
             &request.to_params(),
             &shared.material(now),
         ))
-        .map_err(|violations| ErrorResponse::validation(&violations))?;
+        .map_err(Failure::Rules)?;
     let (checked, findings) = (checked.value, checked.findings);
     let id = shared.random.with(|r| TelnyxId::generate(r));
     // `from_create` refuses exactly what `check_push_create` refuses, which passed.
@@ -62,7 +62,7 @@ pub(super) async fn create(
             Ok(Ok(()))
         })
         .await?;
-    outcome.map_err(|v| ErrorResponse::validation(&[v]))?;
+    outcome.map_err(|v| Failure::Rules(vec![v]))?;
     let response = http::json(StatusCode::OK, Data::new(credential).encode());
     Ok(http::with_findings(response, "telnyx", &findings))
 }
@@ -79,7 +79,7 @@ pub(super) async fn list(
         .map_err(|e| ErrorResponse::from_decode_error(&e))?;
     let page = query
         .to_page_request()
-        .map_err(|v| ErrorResponse::invalid_pagination(&v))?;
+        .map_err(|v| Failure::Because(ErrorResponse::invalid_pagination(&v), vec![v]))?;
     let filter = PushFilter {
         push_type: query.filter_type.clone(),
         alias: query.filter_alias.clone(),
@@ -92,14 +92,14 @@ pub(super) async fn list(
     Ok(http::json(StatusCode::OK, body))
 }
 
-/// The credential id of the path, or Telnyx's 404.
+/// The credential id of the path, or Telnyx's 404 (and, for a malformed id, the rule).
 fn credential_id(
     params: &Result<RawPathParams, RawPathParamsRejection>,
 ) -> Result<TelnyxId, Failure> {
-    path_id(params)
-        .and_then(|raw| GetPushCredentialRequest::from_path_param(&raw).ok())
+    let raw = path_id(params).ok_or_else(|| Failure::Vendor(ErrorResponse::not_found()))?;
+    GetPushCredentialRequest::from_path_param(&raw)
         .map(|r| r.id)
-        .ok_or_else(|| ErrorResponse::not_found().into())
+        .map_err(|v| Failure::Because(ErrorResponse::not_found(), vec![v]))
 }
 
 /// `GET /v2/mobile_push_credentials/{push_credential_id}`.

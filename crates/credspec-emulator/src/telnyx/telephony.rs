@@ -40,17 +40,17 @@ use crate::store::telnyx::{self as rows, Keep, TelephonyFilter};
 /// Why a write on an existing credential is refused.
 enum Refusal {
     NotFound,
-    Expired,
+    Expired(Violation),
     Rule(Violation),
 }
 
 impl From<Refusal> for Failure {
     fn from(refusal: Refusal) -> Self {
-        Failure::Vendor(match refusal {
-            Refusal::NotFound => ErrorResponse::not_found(),
-            Refusal::Expired => ErrorResponse::expired_update(),
-            Refusal::Rule(v) => ErrorResponse::validation(&[v]),
-        })
+        match refusal {
+            Refusal::NotFound => Failure::Vendor(ErrorResponse::not_found()),
+            Refusal::Expired(v) => Failure::Because(ErrorResponse::expired_update(), vec![v]),
+            Refusal::Rule(v) => Failure::Rules(vec![v]),
+        }
     }
 }
 
@@ -68,9 +68,7 @@ pub(super) async fn create(
     let bytes = json_body(&headers, body).await?;
     let request = CreateTelephonyCredentialRequest::decode(&bytes)
         .map_err(|e| ErrorResponse::from_decode_error(&e))?;
-    let mut values = request
-        .check()
-        .map_err(|violations| ErrorResponse::validation(&violations))?;
+    let mut values = request.check().map_err(Failure::Rules)?;
     // `check` refuses a create without `connection_id`.
     let connection = values
         .connection_id
@@ -108,7 +106,7 @@ pub(super) async fn create(
             Ok(Ok(()))
         })
         .await?;
-    outcome.map_err(|v| ErrorResponse::validation(&[v]))?;
+    outcome.map_err(|v| Failure::Rules(vec![v]))?;
     Ok(http::json(
         StatusCode::CREATED,
         Data::new(credential).encode(),
@@ -128,7 +126,7 @@ pub(super) async fn list(
         .map_err(|e| ErrorResponse::from_decode_error(&e))?;
     let page = query
         .to_page_request()
-        .map_err(|v| ErrorResponse::invalid_pagination(&v))?;
+        .map_err(|v| Failure::Because(ErrorResponse::invalid_pagination(&v), vec![v]))?;
     let now = shared.clock.now();
     let filter = TelephonyFilter {
         tag: query.filter_tag.clone(),
@@ -155,14 +153,14 @@ pub(super) async fn list(
     Ok(http::json(StatusCode::OK, body))
 }
 
-/// The credential id of the path, or Telnyx's 404.
+/// The credential id of the path, or Telnyx's 404 (and, for a malformed id, the rule).
 fn credential_id(
     params: &Result<RawPathParams, RawPathParamsRejection>,
 ) -> Result<TelnyxId, Failure> {
-    path_id(params)
-        .and_then(|raw| GetTelephonyCredentialRequest::from_path_param(&raw).ok())
+    let raw = path_id(params).ok_or_else(|| Failure::Vendor(ErrorResponse::not_found()))?;
+    GetTelephonyCredentialRequest::from_path_param(&raw)
         .map(|r| r.id)
-        .ok_or_else(|| ErrorResponse::not_found().into())
+        .map_err(|v| Failure::Because(ErrorResponse::not_found(), vec![v]))
 }
 
 /// Loads a credential of the account with `expired` as of `now`.
@@ -204,9 +202,7 @@ pub(super) async fn update(
     let bytes = json_body(&headers, body).await?;
     let request = UpdateTelephonyCredentialRequest::decode(&bytes)
         .map_err(|e| ErrorResponse::from_decode_error(&e))?;
-    let values = request
-        .check()
-        .map_err(|violations| ErrorResponse::validation(&violations))?;
+    let values = request.check().map_err(Failure::Rules)?;
     let now = shared.clock.now();
     let outcome = shared
         .store
@@ -215,10 +211,10 @@ pub(super) async fn update(
                 return Ok(Err(Refusal::NotFound));
             };
             let credential = credential.refresh_expired(now);
-            if check_telephony_operation(TelephonyOperation::Update, is_expired(&credential))
-                .is_err()
+            if let Err(v) =
+                check_telephony_operation(TelephonyOperation::Update, is_expired(&credential))
             {
-                return Ok(Err(Refusal::Expired));
+                return Ok(Err(Refusal::Expired(v)));
             }
             if let Some(tag) = &values.tag {
                 let on_tag = rows::count_on_tag(tx, &account, tag, Some(id.as_str()))?;
@@ -269,7 +265,7 @@ pub(super) async fn token(
     let now = shared.clock.now();
     let credential = load(&shared, account, id.clone(), now).await?;
     check_telephony_operation(TelephonyOperation::Token, is_expired(&credential))
-        .map_err(|v| ErrorResponse::validation(&[v]))?;
+        .map_err(|v| Failure::Rules(vec![v]))?;
     let expiry = credential.expiry().and_then(Result::ok);
     let (token_id, tel_token) = shared.random.with(|r| {
         let mut material = [0u8; 96];

@@ -51,6 +51,9 @@ impl http::VendorError for ErrorBody {
     fn bad_request(message: &str) -> Self {
         Self::bad_request(message)
     }
+    fn refusal(violations: &[credspec_core::rules::Violation]) -> Self {
+        Self::from_violations(violations)
+    }
 }
 
 /// Where one classic API is served.
@@ -137,18 +140,19 @@ async fn form_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes,
     }
 }
 
-/// The sid of the path, or the 404 naming the path.
+/// The sid of the path, or the 404 naming the path (and, for a malformed sid, the rule).
 fn sid(
     params: &Result<RawPathParams, RawPathParamsRejection>,
     uri: &Uri,
 ) -> Result<CredentialSid, Failure> {
-    params
+    let raw = params
         .as_ref()
         .ok()
         .and_then(|p| p.iter().next().map(|(_, v)| v.to_owned()))
-        .and_then(|raw| FetchCredentialRequest::from_path_param(&raw).ok())
+        .ok_or_else(|| Failure::Vendor(ErrorBody::not_found(uri.path())))?;
+    FetchCredentialRequest::from_path_param(&raw)
         .map(|r| r.sid)
-        .ok_or_else(|| ErrorBody::not_found(uri.path()).into())
+        .map_err(|v| Failure::Because(ErrorBody::not_found(uri.path()), vec![v]))
 }
 
 /// `POST /vN/Credentials`: 201.
@@ -170,7 +174,7 @@ async fn create(
             &request.to_params(),
             &shared.material(now),
         ))
-        .map_err(|v| ErrorBody::from_violations(&v))?;
+        .map_err(Failure::Rules)?;
     let (created, findings) = (checked.value, checked.findings);
     let sid = shared.random.with(|r| CredentialSid::generate(r));
     let api = site.api(&headers, &uri);
@@ -209,7 +213,7 @@ async fn list(
         .map_err(|e| ErrorBody::from_decode_error(&e))?;
     let page = query
         .to_page_request()
-        .map_err(|v| ErrorBody::from_violations(&[v]))?;
+        .map_err(|v| Failure::Rules(vec![v]))?;
     let token = |n: u32| {
         page_token(
             &shared,
@@ -311,8 +315,8 @@ async fn update(
         })
         .await?;
     let (resource, findings) = outcome.map_err(|refusal| match refusal {
-        None => ErrorBody::not_found(uri.path()),
-        Some(violations) => ErrorBody::from_violations(&violations),
+        None => Failure::Vendor(ErrorBody::not_found(uri.path())),
+        Some(violations) => Failure::Rules(violations),
     })?;
     let api = site.api(&headers, &uri);
     let response = http::json(StatusCode::OK, located(&api, resource).encode());

@@ -58,6 +58,9 @@ impl http::VendorError for CommsErrorResponse {
     fn method_not_allowed(_: &axum::http::Method) -> Self {
         Self::method_not_allowed()
     }
+    fn refusal(violations: &[Violation]) -> Self {
+        Self::validation(violations)
+    }
     fn bad_request(message: &str) -> Self {
         Self::malformed(message)
     }
@@ -103,17 +106,18 @@ async fn json_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes,
     Ok(bytes)
 }
 
-/// The credential id of the path, or the 404.
+/// The credential id of the path, or the 404 (and, for a malformed id, the rule).
 fn credential_id(
     params: &Result<RawPathParams, RawPathParamsRejection>,
 ) -> Result<CommsCredentialId, Failure> {
-    params
+    let raw = params
         .as_ref()
         .ok()
         .and_then(|p| p.iter().next().map(|(_, v)| v.to_owned()))
-        .and_then(|raw| FetchPushCredentialRequest::from_path_param(&raw).ok())
+        .ok_or_else(|| Failure::Vendor(CommsErrorResponse::not_found()))?;
+    FetchPushCredentialRequest::from_path_param(&raw)
         .map(|r| r.id)
-        .ok_or_else(|| CommsErrorResponse::not_found().into())
+        .map_err(|v| Failure::Because(CommsErrorResponse::not_found(), vec![v]))
 }
 
 /// The `202 Accepted` answer with its `Location`.
@@ -136,7 +140,7 @@ impl From<Refused> for Failure {
     fn from(value: Refused) -> Self {
         match value {
             Refused::NotFound => CommsErrorResponse::not_found().into(),
-            Refused::Rules(v) => CommsErrorResponse::validation(&v).into(),
+            Refused::Rules(v) => Failure::Rules(v),
         }
     }
 }
@@ -159,7 +163,7 @@ async fn create(
             &request.to_params(),
             &shared.material(now),
         ))
-        .map_err(|v| CommsErrorResponse::validation(&v))?;
+        .map_err(Failure::Rules)?;
     let (checked, findings) = (checked.value, checked.findings);
     let id = shared.random.with(|r| CommsCredentialId::generate(r));
     let new_id = id.clone();
@@ -209,11 +213,9 @@ async fn list(
     let account = account(&shared, &headers)?;
     let query = ListPushCredentialsQuery::decode(query.as_deref().unwrap_or_default())
         .map_err(|e| CommsErrorResponse::from_decode_error(&e))?;
-    let size = query
-        .to_page_size()
-        .map_err(|v| CommsErrorResponse::validation(&[v]))?;
+    let size = query.to_page_size().map_err(|v| Failure::Rules(vec![v]))?;
     if let Some(app) = &query.app_name {
-        check_comms_app_name(Some(app)).map_err(|v| CommsErrorResponse::validation(&[v]))?;
+        check_comms_app_name(Some(app)).map_err(|v| Failure::Rules(vec![v]))?;
     }
     let app = query.app_name.clone().unwrap_or_default();
     let token = |offset: u64| {

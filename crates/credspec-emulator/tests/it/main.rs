@@ -107,6 +107,15 @@ impl Reply {
             .collect()
     }
 
+    /// The `Credspec-Rule` values: the rules a refusal broke, in order.
+    pub fn rules(&self) -> Vec<&str> {
+        self.headers
+            .get_all("credspec-rule")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect()
+    }
+
     /// The body as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body)

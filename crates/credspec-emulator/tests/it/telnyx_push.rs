@@ -117,6 +117,10 @@ async fn lint_findings_are_headers_by_default_and_refusals_when_strict() {
             "material.placeholder; /private_key"
         ]
     );
+    assert!(
+        reply.rules().is_empty(),
+        "an accepted request names no refusing rule"
+    );
     // The documented placeholders are accepted (decision D11) and reported as such.
     let placeholder = create(&h.router, KEY_A, &ios("placeholder")).await;
     assert_eq!(placeholder.status, 200);
@@ -135,10 +139,51 @@ async fn lint_findings_are_headers_by_default_and_refusals_when_strict() {
         .build()
         .unwrap()
         .router();
-    let e = create(&strict, KEY_A, &body)
-        .await
-        .assert_telnyx(422, "10015");
+    let refused = create(&strict, KEY_A, &body).await;
+    assert_eq!(
+        refused.rules(),
+        [
+            "material.pem; /certificate",
+            "material.placeholder; /private_key"
+        ],
+        "a strict refusal names the rules it applied"
+    );
+    assert!(refused.lint().is_empty());
+    let e = refused.assert_telnyx(422, "10015");
     assert_eq!(e["source"]["pointer"], "/certificate");
+}
+
+#[tokio::test]
+async fn a_refusal_names_its_rule_beside_the_vendor_body() {
+    let h = harness();
+    // A body rule, a path rule (a malformed id is Telnyx's 404) and a paging rule.
+    let reply = create(&h.router, KEY_A, &json!({"type": "ios", "alias": "a"})).await;
+    let rules = reply.rules();
+    assert!(
+        rules.iter().any(|r| r.starts_with("telnyx.push.")),
+        "{rules:?}"
+    );
+    reply.assert_telnyx(422, "10015");
+    let reply = Req::get(&format!("{PATH}/not-an-id"))
+        .bearer(KEY_A)
+        .send(&h.router)
+        .await;
+    let rules = reply.rules();
+    assert!(
+        rules.iter().all(|r| r.starts_with("telnyx.id.format;")) && rules.len() == 1,
+        "{rules:?}"
+    );
+    reply.assert_telnyx(404, "10005");
+    let reply = Req::get(&format!("{PATH}?page[size]=251"))
+        .bearer(KEY_A)
+        .send(&h.router)
+        .await;
+    let rules = reply.rules();
+    assert!(
+        rules.iter().all(|r| r.starts_with("telnyx.page;")) && rules.len() == 1,
+        "{rules:?}"
+    );
+    assert_eq!(reply.status, 400);
 }
 
 #[tokio::test]
