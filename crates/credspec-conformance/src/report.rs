@@ -51,6 +51,10 @@
 //! - `lint` (present when not empty): the `lint` findings the target reported on accepted
 //!   requests, each a `Credspec-Lint` header value `<rule id>; <json pointer>`
 //!   (`"material.key-matches-certificate; /private_key"`), in the order received.
+//! - `rules` (present when not empty): the rules the target named for refused requests,
+//!   each a `Credspec-Rule` header value `<rule id>; <json pointer>`
+//!   (`"twilio.classic.friendly-name-length; /FriendlyName"`); the credspec emulator sends
+//!   them beside the vendor's error body, a vendor sends none.
 //! - `millis`: the case's wall time.
 
 use std::collections::BTreeMap;

@@ -71,6 +71,11 @@ pub struct CaseReport {
     /// header value (`<rule id>; <json pointer>`) each, in the order received.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lint: Vec<String>,
+    /// The rules the target named for refused requests, one `Credspec-Rule` header value
+    /// (`<rule id>; <json pointer>`) each, in the order received. The credspec emulator sends
+    /// them beside the vendor's error body; other targets send none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
     /// The normalized responses, for snapshots.
     #[serde(skip)]
     pub snapshot: Vec<Value>,
@@ -192,10 +197,22 @@ enum Step1 {
 /// The header a target reports a `lint` finding of an accepted request in.
 pub const LINT_HEADER: &str = "credspec-lint";
 
+/// The header a target names a rule that refused a request in.
+pub const RULE_HEADER: &str = "credspec-rule";
+
 /// The `lint` findings of a response (`<rule id>; <json pointer>` each).
 fn lint_findings(response: &Response) -> impl Iterator<Item = String> + '_ {
     response
         .header_values(LINT_HEADER)
+        .into_iter()
+        .map(str::to_owned)
+}
+
+/// The rules a response names as the reason of its refusal (`<rule id>; <json pointer>`
+/// each).
+fn refusing_rules(response: &Response) -> impl Iterator<Item = String> + '_ {
+    response
+        .header_values(RULE_HEADER)
         .into_iter()
         .map(str::to_owned)
 }
@@ -673,6 +690,7 @@ impl Runner {
             Step1::Done(exchanged) => {
                 if let Some(ex) = &exchanged {
                     report.lint.extend(lint_findings(&ex.response));
+                    report.rules.extend(refusing_rules(&ex.response));
                     report
                         .snapshot
                         .push(self.normalized(case, "request", expect, ex));
@@ -838,6 +856,7 @@ impl Runner {
                 Step1::Done(exchanged) => {
                     if let Some(ex) = &exchanged {
                         report.lint.extend(lint_findings(&ex.response));
+                        report.rules.extend(refusing_rules(&ex.response));
                     }
                     if !cleanup {
                         if i == 1
@@ -991,6 +1010,7 @@ impl Runner {
             checks: Vec::new(),
             curls: BTreeMap::new(),
             lint: Vec::new(),
+            rules: Vec::new(),
             snapshot: Vec::new(),
             millis: 0,
         }
@@ -1101,6 +1121,7 @@ impl Runner {
                         )],
                         curls: BTreeMap::new(),
                         lint: Vec::new(),
+                        rules: Vec::new(),
                         snapshot: Vec::new(),
                         millis: 0,
                     },

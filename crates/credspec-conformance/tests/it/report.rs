@@ -40,6 +40,12 @@ fn case(id: &str, api: &str, status: CaseStatus) -> CaseReport {
         lint: vec![String::from(
             "material.key-matches-certificate; /private_key",
         )],
+        rules: match status {
+            CaseStatus::Failed => vec![String::from(
+                "twilio.classic.friendly-name-length; FriendlyName",
+            )],
+            _ => Vec::new(),
+        },
         snapshot: Vec::new(),
         millis: 1234,
     }
@@ -173,4 +179,16 @@ fn json_has_the_documented_shape() {
             .starts_with("curl ")
     );
     assert!(cases[2]["note"].as_str().unwrap().starts_with("because"));
+    assert_eq!(
+        bad["lint"][0],
+        "material.key-matches-certificate; /private_key"
+    );
+    assert_eq!(
+        bad["rules"][0],
+        "twilio.classic.friendly-name-length; FriendlyName"
+    );
+    assert!(
+        cases[0].get("rules").is_none(),
+        "rules only where a target named some"
+    );
 }

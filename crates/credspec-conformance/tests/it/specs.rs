@@ -530,6 +530,27 @@ fn lint_negatives_are_flagged_by_the_rule_they_name() {
     // Replayed against an emulator of the vendor profile, which accepts lint findings and
     // names each in a `Credspec-Lint: <rule id>; <pointer>` header, a case refused by a lint
     // rule must be flagged by that rule: a parseable rule id alone proves nothing.
+    let wrong = replay_rule_negatives(Enforcement::Lint, 20, |report| &report.lint);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn vendor_negatives_are_refused_by_the_rule_they_name() {
+    // The emulator names the rules that refused a request in `Credspec-Rule` headers beside
+    // the vendor's error body: a case that says a vendor rule refuses it must be refused by
+    // that rule, not by another one that happens to answer with the same status and code.
+    let wrong = replay_rule_negatives(Enforcement::Vendor, 40, |report| &report.rules);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Replays every negative case refused by a rule of class `class` (at least `min` of them)
+/// against a fresh vendor-profile emulator and returns one line per case whose report does
+/// not name its rule in `named` (the `Credspec-Lint` or `Credspec-Rule` values).
+fn replay_rule_negatives(
+    class: Enforcement,
+    min: usize,
+    named: fn(&credspec_conformance::runner::CaseReport) -> &Vec<String>,
+) -> Vec<String> {
     use std::sync::Arc;
 
     use credspec_conformance::known::KnownFailures;
@@ -537,19 +558,23 @@ fn lint_negatives_are_flagged_by_the_rule_they_name() {
 
     use crate::emulator::{embedded_target, runtime};
 
-    let lint: Vec<(String, RuleId)> = SPECS
+    let cases: Vec<(String, RuleId)> = SPECS
         .cases()
         .iter()
         .filter(|c| c.kind == CaseKind::Negative)
         .filter_map(|c| match &c.refused_by {
             Some(RefusedBy::Rule(id)) => {
                 let rule: RuleId = id.parse().ok()?;
-                (rule.enforcement() == Enforcement::Lint).then(|| (c.id.clone(), rule))
+                (rule.enforcement() == class).then(|| (c.id.clone(), rule))
             }
             _ => None,
         })
         .collect();
-    assert!(lint.len() >= 20, "only {} lint negatives", lint.len());
+    assert!(
+        cases.len() >= min,
+        "only {} negatives refused by {class:?} rules",
+        cases.len()
+    );
     let rt = runtime();
     let vendor = rt
         .block_on(credspec_emulator::ephemeral::Ephemeral::start())
@@ -558,20 +583,19 @@ fn lint_negatives_are_flagged_by_the_rule_they_name() {
     let target = embedded_target(&vendor).with_profile(Profile::Strict);
     let specs = Arc::new(SpecSet::load(SpecSet::default_root()).unwrap());
     let runner = Runner::new(specs, target, KnownFailures::default()).unwrap();
-    let ids: BTreeSet<String> = lint.iter().map(|(id, _)| id.clone()).collect();
-    let suite =
-        runtime().block_on(runner.run_selected(|c| ids.contains(&c.id), 1, Arc::new(|_| {})));
+    let ids: BTreeSet<String> = cases.iter().map(|(id, _)| id.clone()).collect();
+    let suite = rt.block_on(runner.run_selected(|c| ids.contains(&c.id), 1, Arc::new(|_| {})));
     rt.block_on(vendor.stop());
     let mut wrong = Vec::new();
-    for (id, rule) in &lint {
+    for (id, rule) in &cases {
         let report = suite.cases.iter().find(|c| &c.id == id).unwrap();
         let prefix = format!("{rule};");
-        if !report.lint.iter().any(|f| f.starts_with(&prefix)) {
+        if !named(report).iter().any(|f| f.starts_with(&prefix)) {
             wrong.push(format!(
-                "{id}: refused_by {rule}, flagged {:?}",
-                report.lint
+                "{id}: refused_by {rule}, named {:?}",
+                named(report)
             ));
         }
     }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    wrong
 }
