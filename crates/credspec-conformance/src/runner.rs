@@ -200,19 +200,11 @@ pub const LINT_HEADER: &str = "credspec-lint";
 /// The header a target names a rule that refused a request in.
 pub const RULE_HEADER: &str = "credspec-rule";
 
-/// The `lint` findings of a response (`<rule id>; <json pointer>` each).
-fn lint_findings(response: &Response) -> impl Iterator<Item = String> + '_ {
+/// The rules a response names in `header` ([`LINT_HEADER`]: findings of an accepted
+/// request; [`RULE_HEADER`]: why it was refused), `<rule id>; <json pointer>` each.
+fn named_rules<'r>(response: &'r Response, header: &str) -> impl Iterator<Item = String> + 'r {
     response
-        .header_values(LINT_HEADER)
-        .into_iter()
-        .map(str::to_owned)
-}
-
-/// The rules a response names as the reason of its refusal (`<rule id>; <json pointer>`
-/// each).
-fn refusing_rules(response: &Response) -> impl Iterator<Item = String> + '_ {
-    response
-        .header_values(RULE_HEADER)
+        .header_values(header)
         .into_iter()
         .map(str::to_owned)
 }
@@ -689,8 +681,8 @@ impl Runner {
             Step1::Skip(why) => return Err(why),
             Step1::Done(exchanged) => {
                 if let Some(ex) = &exchanged {
-                    report.lint.extend(lint_findings(&ex.response));
-                    report.rules.extend(refusing_rules(&ex.response));
+                    report.lint.extend(named_rules(&ex.response, LINT_HEADER));
+                    report.rules.extend(named_rules(&ex.response, RULE_HEADER));
                     report
                         .snapshot
                         .push(self.normalized(case, "request", expect, ex));
@@ -855,8 +847,8 @@ impl Runner {
                 Step1::Skip(why) => return Err(why),
                 Step1::Done(exchanged) => {
                     if let Some(ex) = &exchanged {
-                        report.lint.extend(lint_findings(&ex.response));
-                        report.rules.extend(refusing_rules(&ex.response));
+                        report.lint.extend(named_rules(&ex.response, LINT_HEADER));
+                        report.rules.extend(named_rules(&ex.response, RULE_HEADER));
                     }
                     if !cleanup {
                         if i == 1

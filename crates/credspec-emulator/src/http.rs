@@ -199,11 +199,7 @@ impl<E: VendorError> IntoResponse for Failure<E> {
         let status =
             StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = json(status, answer.encode());
-        for rule in &rules {
-            if let Ok(value) = HeaderValue::from_str(&format!("{}; {}", rule.rule, rule.path)) {
-                response.headers_mut().append(RULE_HEADER, value);
-            }
-        }
+        name_rules(&mut response, RULE_HEADER, &rules);
         response
     }
 }
@@ -228,14 +224,22 @@ pub(crate) fn with_findings(
     findings: &[Violation],
 ) -> Response {
     for finding in findings {
-        let rule = finding.rule.as_str();
-        let pointer = finding.path.as_str();
+        let (rule, pointer) = (finding.rule.as_str(), finding.path.as_str());
         tracing::warn!(api, rule, pointer, "lint finding");
-        if let Ok(value) = HeaderValue::from_str(&format!("{rule}; {pointer}")) {
-            response.headers_mut().append(LINT_HEADER, value);
+    }
+    name_rules(&mut response, LINT_HEADER, findings);
+    response
+}
+
+/// Appends one `header: <rule id>; <json pointer>` per violation, in order (the form of
+/// [`RULE_HEADER`] and [`LINT_HEADER`]).
+fn name_rules(response: &mut Response, header: &'static str, violations: &[Violation]) {
+    for violation in violations {
+        let line = format!("{}; {}", violation.rule, violation.path);
+        if let Ok(value) = HeaderValue::from_str(&line) {
+            response.headers_mut().append(header, value);
         }
     }
-    response
 }
 
 /// The host a request names (`Host` header, or the URI's authority), without the port.

@@ -164,25 +164,26 @@ async fn a_refusal_names_its_rule_beside_the_vendor_body() {
         "{rules:?}"
     );
     reply.assert_telnyx(422, "10015");
+    // Exactly one rule, of the given id.
+    let only = |reply: &Reply, rule: &str| {
+        let rules = reply.rules();
+        let prefix = format!("{rule};");
+        assert!(
+            rules.len() == 1 && rules.iter().all(|r| r.starts_with(&prefix)),
+            "{rules:?}"
+        );
+    };
     let reply = Req::get(&format!("{PATH}/not-an-id"))
         .bearer(KEY_A)
         .send(&h.router)
         .await;
-    let rules = reply.rules();
-    assert!(
-        rules.iter().all(|r| r.starts_with("telnyx.id.format;")) && rules.len() == 1,
-        "{rules:?}"
-    );
+    only(&reply, "telnyx.id.format");
     reply.assert_telnyx(404, "10005");
     let reply = Req::get(&format!("{PATH}?page[size]=251"))
         .bearer(KEY_A)
         .send(&h.router)
         .await;
-    let rules = reply.rules();
-    assert!(
-        rules.iter().all(|r| r.starts_with("telnyx.page;")) && rules.len() == 1,
-        "{rules:?}"
-    );
+    only(&reply, "telnyx.page");
     assert_eq!(reply.status, 400);
 }
 
