@@ -310,6 +310,14 @@ pub(crate) fn decode_base64_with(
     text: &str,
     base: usize,
 ) -> Result<Vec<u8>, usize> {
+    match decode_plain_lines(engine, text.as_bytes()) {
+        Some(decoded) => Ok(decoded),
+        None => decode_compacted(engine, text, base),
+    }
+}
+
+/// [`decode_base64_with`] for any body: compacts it in full, and finds the offset of an error.
+fn decode_compacted(engine: &GeneralPurpose, text: &str, base: usize) -> Result<Vec<u8>, usize> {
     let bytes = text.as_bytes();
     // Everything but whitespace and line breaks (literal or escaped `\n`), copied by runs;
     // whatever is not base64 is left for the engine to report.
@@ -336,6 +344,21 @@ pub(crate) fn decode_base64_with(
         }
         base64::DecodeError::InvalidPadding => end,
     })
+}
+
+/// The common shape of a body, lines broken by `\n` or `\r\n` and nothing else to skip,
+/// found with `memchr` instead of a look-up of every byte. Any other whitespace or backslash
+/// is left in, the engine refuses it, and [`decode_base64_with`] then compacts the body in
+/// full; so a success here decodes exactly the bytes the full compaction would.
+fn decode_plain_lines(engine: &GeneralPurpose, bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut compact = Vec::with_capacity(bytes.len());
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        let line = bytes.get(start..end).unwrap_or_default();
+        compact.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        start = end + 1;
+    }
+    engine.decode(&compact).ok()
 }
 
 /// The offset in `bytes` of the `index`-th byte [`decode_base64_with`] kept (an error's
@@ -515,6 +538,42 @@ mod tests {
         let block = PemBlock::parse(&encode_pem("PRIVATE KEY", b"topsecretbytes")).unwrap();
         let printed = format!("{block:?}");
         assert_eq!(printed, "PemBlock { label: \"PRIVATE KEY\", len: 14 }");
+    }
+
+    proptest::proptest! {
+        /// Whenever the `memchr` path for plain line breaks decodes, it gives the bytes the
+        /// full compaction gives.
+        #[test]
+        fn plain_lines_decode_as_the_full_compaction(
+            text in "([A-Za-z0-9+/]{4}(\n|\r\n|\r| |\t|\\\\n|\\\\)?){0,24}[A-Za-z0-9+/]{0,3}=?"
+        ) {
+            let plain = decode_plain_lines(&BASE64, text.as_bytes());
+            let full = decode_compacted(&BASE64, &text, 0);
+            if let Some(plain) = plain {
+                proptest::prop_assert_eq!(Ok(plain), full);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_lines_take_only_plain_breaks() {
+        let body = "AAEC\r\nAwQF\nBgcI";
+        assert_eq!(
+            decode_plain_lines(&BASE64, body.as_bytes()),
+            Some((0u8..9).collect())
+        );
+        for other in ["AAEC AwQF", "AAEC\\nAwQF", "AAEC\rAwQF", "AAEC\tAwQF"] {
+            assert_eq!(
+                decode_plain_lines(&BASE64, other.as_bytes()),
+                None,
+                "{other:?}"
+            );
+            assert_eq!(
+                decode_compacted(&BASE64, other, 0),
+                Ok((0u8..6).collect()),
+                "{other:?}"
+            );
+        }
     }
 
     #[test]
