@@ -41,6 +41,7 @@ telnyx_key="KEY_SCHEMATHESIS_0123456789"
 documents=(
   "twilio/notify-v1 /twilio/notify basic"
   "twilio/chat-v2 /twilio/chat basic"
+  "twilio/conversations-v1 /twilio/conversations basic"
   "twilio/comms-v1 /twilio/comms basic"
   "telnyx/mobile-push-credentials /telnyx bearer"
   "telnyx/telephony-credentials /telnyx bearer"

@@ -277,7 +277,11 @@ fn classic_ops(api: &'static str) -> Vec<Box<dyn Operation>> {
             operation: "ListCredential",
             direction: Direction::Query,
             decode: |b| ListCredentialQuery::decode(utf8(b)?).map_err(err),
-            validate: |q| q.to_page_request().map(drop).map_err(|v| format!("{v:?}")),
+            validate: |q| {
+                q.to_page_request(credspec_core::rules::CLASSIC_PAGE_SIZE.1)
+                    .map(drop)
+                    .map_err(|v| format!("{v:?}"))
+            },
             encode: |q| q.encode().into_bytes(),
             baseline: None,
         }),

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use credspec_conformance::spec::ApiId;
 use credspec_conformance::target::parse_api;
+use credspec_core::api::Shape;
 use credspec_core::material::MaterialPolicy;
 use credspec_core::model::PushCredential;
 use credspec_core::rules::{self, MaterialContext, Profile, Violation};
@@ -16,7 +17,8 @@ use crate::Exit;
 /// Options of `credspec convert`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The API of the input request: notify-v1, chat-v2, comms-v1 or mobile-push-credentials.
+    /// The API of the input request: notify-v1, chat-v2, conversations-v1, comms-v1 or
+    /// mobile-push-credentials.
     #[arg(long)]
     from: String,
     /// The API to write a create request for.
@@ -26,7 +28,7 @@ pub(crate) struct Args {
     /// (`MIIGVDCC...`) included.
     #[arg(long)]
     strict: bool,
-    /// The create request body (`-` for standard input): a form for notify-v1 and chat-v2,
+    /// The create request body (`-` for standard input): a form for the classic Twilio APIs,
     /// JSON otherwise.
     file: PathBuf,
 }
@@ -67,8 +69,8 @@ fn credential_of(
     profile: Profile,
 ) -> Result<PushCredential, Problem> {
     let decode = |e: &dyn std::fmt::Display| Problem::Invalid(vec![format!("decode: {e}")]);
-    match api {
-        ApiId::TwilioNotifyV1 | ApiId::TwilioChatV2 => {
+    match api.api().shape {
+        Shape::TwilioClassic { .. } => {
             let request = credspec_twilio::classic::CreateCredentialRequest::decode(bytes)
                 .map_err(|e| decode(&e))?;
             credential_from(
@@ -77,7 +79,7 @@ fn credential_of(
                 |c| c.credential,
             )
         }
-        ApiId::TwilioCommsV1 => {
+        Shape::TwilioComms => {
             let request = credspec_twilio::comms::CreatePushCredentialRequest::decode(bytes)
                 .map_err(|e| decode(&e))?;
             credential_from(
@@ -86,7 +88,7 @@ fn credential_of(
                 |c| c.credential,
             )
         }
-        ApiId::TelnyxMobilePush => {
+        Shape::TelnyxMobilePush => {
             let request =
                 credspec_telnyx::mobile_push_credentials::CreatePushCredentialRequest::decode(
                     bytes,
@@ -98,8 +100,8 @@ fn credential_of(
                 |c| c.credential,
             )
         }
-        other => Err(Problem::Refused(format!(
-            "{other} holds SIP credentials, not push credentials"
+        Shape::TelnyxTelephony => Err(Problem::Refused(format!(
+            "{api} holds SIP credentials, not push credentials"
         ))),
     }
 }
@@ -110,20 +112,20 @@ fn request_for(
     credential: &PushCredential,
 ) -> Result<(Vec<u8>, &'static str), Problem> {
     let refused = |e: &dyn std::fmt::Display| Problem::Refused(e.to_string());
-    match api {
-        ApiId::TwilioNotifyV1 | ApiId::TwilioChatV2 => {
+    match api.api().shape {
+        Shape::TwilioClassic { .. } => {
             credspec_twilio::translate::classic_create_request(credential)
                 .map(|r| (r.encode(), "application/x-www-form-urlencoded"))
                 .map_err(|e| refused(&e))
         }
-        ApiId::TwilioCommsV1 => credspec_twilio::translate::comms_create_request(credential)
+        Shape::TwilioComms => credspec_twilio::translate::comms_create_request(credential)
             .map(|r| (r.encode(), "application/json"))
             .map_err(|e| refused(&e)),
-        ApiId::TelnyxMobilePush => credspec_telnyx::translate::push_create_request(credential)
+        Shape::TelnyxMobilePush => credspec_telnyx::translate::push_create_request(credential)
             .map(|r| (r.encode(), "application/json"))
             .map_err(|e| refused(&e)),
-        other => Err(Problem::Refused(format!(
-            "{other} holds SIP credentials, not push credentials"
+        Shape::TelnyxTelephony => Err(Problem::Refused(format!(
+            "{api} holds SIP credentials, not push credentials"
         ))),
     }
 }

@@ -1,4 +1,4 @@
-//! `credspec`: replays the documented examples of five vendor credential APIs against any
+//! `credspec`: replays the documented examples of six vendor credential APIs against any
 //! implementation (the embedded reference emulator by default), serves that emulator, and
 //! checks or converts single bodies offline.
 //!
@@ -16,6 +16,8 @@
 
 mod conform;
 mod convert;
+#[cfg(test)]
+mod registry;
 mod validate;
 
 use std::process::ExitCode;

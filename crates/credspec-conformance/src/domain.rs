@@ -16,6 +16,7 @@
 use std::str::FromStr;
 
 use base64::Engine as _;
+use credspec_core::api::{Shape, Vendor};
 use credspec_core::id::{
     AccountSid, AppName, CommsCredentialId, CredentialSid, ResourceId, SipPassword, SipUsername,
     TelnyxId,
@@ -160,10 +161,7 @@ fn holds(value: &Value, needle: &str) -> bool {
 /// Runs the domain checks of a 2xx response.
 pub fn check(ctx: &Context<'_>, response: &Response, body: Option<&Value>) -> Vec<Failure> {
     let mut out = Vec::new();
-    if matches!(
-        ctx.api,
-        ApiId::TwilioNotifyV1 | ApiId::TwilioChatV2 | ApiId::TwilioCommsV1
-    ) {
+    if ctx.api.vendor() == Vendor::Twilio {
         let text = String::from_utf8_lossy(&response.body);
         for secret in &ctx.secrets {
             // A JSON body escapes newlines and quotes, so its decoded strings are searched too.
@@ -175,22 +173,17 @@ pub fn check(ctx: &Context<'_>, response: &Response, body: Option<&Value>) -> Ve
         }
     }
     let Some(body) = body else { return out };
-    match ctx.api {
-        ApiId::TwilioNotifyV1 | ApiId::TwilioChatV2 => twilio_classic(ctx, body, &mut out),
-        ApiId::TwilioCommsV1 => comms(ctx, response, body, &mut out),
-        ApiId::TelnyxMobilePush => telnyx_push(ctx, body, &mut out),
-        ApiId::TelnyxTelephony => telnyx_telephony(ctx, body, &mut out),
+    match ctx.api.api().shape {
+        Shape::TwilioClassic { .. } => twilio_classic(ctx, body, &mut out),
+        Shape::TwilioComms => comms(ctx, response, body, &mut out),
+        Shape::TelnyxMobilePush => telnyx_push(ctx, body, &mut out),
+        Shape::TelnyxTelephony => telnyx_telephony(ctx, body, &mut out),
     }
     out
 }
 
 fn twilio_classic(ctx: &Context<'_>, body: &Value, out: &mut Vec<Failure>) {
-    let version = if ctx.api == ApiId::TwilioNotifyV1 {
-        "v1"
-    } else {
-        "v2"
-    };
-    let collection = format!("{}/{version}/Credentials", ctx.base);
+    let collection = format!("{}{}", ctx.base, ctx.api.api().collection_path);
     let resources: Vec<(String, &Value)> = if body.get("credentials").is_some() {
         items(body, "credentials")
     } else {

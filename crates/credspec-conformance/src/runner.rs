@@ -1,8 +1,9 @@
 //! Runs cases and scenarios against a [`Target`] and checks every response.
 //!
-//! Cases of one API share an account's state (limits, aliases, paging totals), so the cases
-//! of an API run one after another; the five APIs run concurrently (up to `jobs` at once).
-//! Within an API, single-request cases run first, then scenarios. A positive create case
+//! Cases of one store (core's table: one API, or the four classic Twilio APIs, which manage
+//! one credential) share an account's state (limits, aliases, paging totals), so they run
+//! one after another; the stores run concurrently (up to `jobs` at once). Within a store,
+//! single-request cases run first, then scenarios. A positive create case
 //! deletes what it created, and every scenario runs its cleanup steps even when a step
 //! fails, so a run against a live account leaves nothing behind.
 
@@ -391,8 +392,11 @@ impl Runner {
                 spec.response_validator(&request.operation, response.status, media.as_deref()),
             ) {
                 (None, _)
+                    // An empty 202 is an accepted answer, except where the API's own 202
+                    // (Comms' delete) has a body.
                     if response.status == 204
-                        || response.status == 202 && api != ApiId::TwilioCommsV1 =>
+                        || response.status == 202
+                            && !(api.api().delete.status == 202 && api.api().delete.body) =>
                 {
                     Vec::new()
                 }
@@ -622,45 +626,17 @@ impl Runner {
         Value::Object(out)
     }
 
-    /// The path that deletes what a successful create made, for positive create cases.
+    /// The request that deletes what a successful create made, for positive create cases:
+    /// the table's delete operation on the collection path and the id the answer names.
     fn cleanup_request(case: &Case, body: &Value) -> Option<Request> {
-        let (operation, method, path) = match case.api {
-            ApiId::TwilioNotifyV1 => (
-                "DeleteCredential",
-                "DELETE",
-                format!("/v1/Credentials/{}", body.get("sid")?.as_str()?),
-            ),
-            ApiId::TwilioChatV2 => (
-                "DeleteCredential",
-                "DELETE",
-                format!("/v2/Credentials/{}", body.get("sid")?.as_str()?),
-            ),
-            ApiId::TwilioCommsV1 => (
-                "DeletePushCredential",
-                "DELETE",
-                format!(
-                    "/v1/PushNotifications/Credentials/{}",
-                    body.get("resourceId")?.as_str()?
-                ),
-            ),
-            ApiId::TelnyxMobilePush => (
-                "DeletePushCredentialById",
-                "DELETE",
-                format!(
-                    "/v2/mobile_push_credentials/{}",
-                    body.pointer("/data/id")?.as_str()?
-                ),
-            ),
-            ApiId::TelnyxTelephony => (
-                "DeleteTelephonyCredential",
-                "DELETE",
-                format!(
-                    "/v2/telephony_credentials/{}",
-                    body.pointer("/data/id")?.as_str()?
-                ),
-            ),
-        };
-        let value = serde_json::json!({"operation": operation, "method": method, "path": path, "auth": "valid"});
+        let api = case.api.api();
+        let id = body.pointer(api.id_pointer)?.as_str()?;
+        let value = serde_json::json!({
+            "operation": api.delete.operation,
+            "method": "DELETE",
+            "path": api.item_path(id),
+            "auth": "valid",
+        });
         serde_json::from_value(value).ok()
     }
 
@@ -913,7 +889,18 @@ impl Runner {
         let mut scope = self.base_scope(case);
         let mut skip = None;
         for step in &case.steps {
-            match self.step(case, step, &mut scope, report, false).await {
+            // A step on another API of the store runs as a case of that API: its base URL,
+            // its document and its domain checks.
+            let elsewhere = step.api.filter(|api| *api != case.api).map(|api| Case {
+                api,
+                ..case.clone()
+            });
+            let on = elsewhere.as_ref().unwrap_or(case);
+            // `{{base_url}}` is the base of the API the step is sent to.
+            if let Some(base) = self.target.base(on.api) {
+                scope.set("base_url", base);
+            }
+            match self.step(on, step, &mut scope, report, false).await {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(why) => {
@@ -921,6 +908,9 @@ impl Runner {
                     break;
                 }
             }
+        }
+        if let Some(base) = self.target.base(case.api) {
+            scope.set("base_url", base);
         }
         for step in &case.cleanup {
             // Cleanup runs whatever happened, over whatever was captured.
@@ -1067,13 +1057,16 @@ impl Runner {
         progress: Arc<dyn Fn(&CaseReport) + Send + Sync>,
     ) -> SuiteReport {
         let started = Instant::now();
-        let mut lanes: BTreeMap<ApiId, Vec<usize>> = BTreeMap::new();
+        // One lane per store of core's table: the APIs of a store share the account's state
+        // (the four classic Twilio APIs list each other's credentials), so their cases run
+        // one after another.
+        let mut lanes: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (index, case) in self.specs.cases().iter().enumerate() {
             if select(case) {
-                lanes.entry(case.api).or_default().push(index);
+                lanes.entry(case.api.api().store).or_default().push(index);
             }
         }
-        // Single-request cases first, then scenarios, within each API.
+        // Single-request cases first, then scenarios, within each lane.
         for indices in lanes.values_mut() {
             indices.sort_by_key(|&i| (self.specs.cases()[i].kind == CaseKind::Scenario, i));
         }

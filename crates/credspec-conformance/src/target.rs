@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use credspec_core::api::{AuthScheme, Vendor};
 use credspec_core::rules::Profile;
 use credspec_core::secret::Secret;
 
@@ -67,23 +68,14 @@ pub struct Target {
     profile: Profile,
 }
 
-/// The environment variable naming the base URL of an API.
-pub fn env_var(api: ApiId) -> &'static str {
-    match api {
-        ApiId::TwilioNotifyV1 => "CREDSPEC_TARGET_TWILIO_NOTIFY",
-        ApiId::TwilioChatV2 => "CREDSPEC_TARGET_TWILIO_CHAT",
-        ApiId::TwilioCommsV1 => "CREDSPEC_TARGET_TWILIO_COMMS",
-        ApiId::TelnyxMobilePush => "CREDSPEC_TARGET_TELNYX_PUSH",
-        ApiId::TelnyxTelephony => "CREDSPEC_TARGET_TELNYX_TELEPHONY",
-    }
+/// The environment variable naming the base URL of an API (core's table gives its suffix).
+pub fn env_var(api: ApiId) -> String {
+    api.env_var()
 }
 
 /// Parses an API name: its id (`twilio/notify-v1`) or the last segment (`notify-v1`).
 pub fn parse_api(name: &str) -> Result<ApiId, TargetError> {
-    ApiId::ALL
-        .into_iter()
-        .find(|a| a.as_str() == name || a.as_str().rsplit('/').next() == Some(name))
-        .ok_or_else(|| TargetError::UnknownApi(name.to_owned()))
+    ApiId::from_name(name).map_err(|e| TargetError::UnknownApi(e.0))
 }
 
 impl Target {
@@ -113,7 +105,7 @@ impl Target {
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<Self>, TargetError> {
         let mut target = Self::default();
         for api in ApiId::ALL {
-            if let Some(url) = lookup(env_var(api)).filter(|u| !u.is_empty()) {
+            if let Some(url) = lookup(&env_var(api)).filter(|u| !u.is_empty()) {
                 target = target.with_base(api, &url)?;
             }
         }
@@ -208,22 +200,20 @@ impl Target {
     /// Checks that every targeted vendor has credentials.
     pub fn check(&self) -> Result<(), TargetError> {
         for api in self.bases.keys() {
-            match api.error_format() {
-                crate::spec::ErrorFormat::Telnyx if self.telnyx.is_none() => {
+            match api.vendor() {
+                Vendor::Telnyx if self.telnyx.is_none() => {
                     return Err(TargetError::MissingCredential(
                         "a Telnyx API",
                         "CREDSPEC_TELNYX_API_KEY",
                     ));
                 }
-                crate::spec::ErrorFormat::TwilioClassic | crate::spec::ErrorFormat::TwilioComms
-                    if self.twilio.is_none() =>
-                {
+                Vendor::Twilio if self.twilio.is_none() => {
                     return Err(TargetError::MissingCredential(
                         "a Twilio API",
                         "CREDSPEC_TWILIO_ACCOUNT_SID and CREDSPEC_TWILIO_AUTH_TOKEN",
                     ));
                 }
-                _ => {}
+                Vendor::Telnyx | Vendor::Twilio => {}
             }
         }
         Ok(())
@@ -249,7 +239,7 @@ impl Target {
                 base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
             )
         };
-        if api.error_format() == crate::spec::ErrorFormat::Telnyx {
+        if api.api().auth == AuthScheme::Bearer {
             let telnyx = self.telnyx.as_ref().ok_or("no Telnyx credentials")?;
             return Ok(match auth {
                 Auth::Valid => Some(format!("Bearer {}", telnyx.api_key.expose())),

@@ -30,7 +30,7 @@ use credspec_core::id::{AccountSid, ApiKeySid};
 use credspec_core::secret::Secret;
 use credspec_core::timestamp::{Timestamp, TimestampForm};
 use credspec_emulator::{
-    APIS, Database, Emulator, SystemClock, TelnyxApiKey, TwilioAccount, TwilioApiKey,
+    Database, Emulator, SystemClock, TelnyxApiKey, TwilioAccount, TwilioApiKey,
 };
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
@@ -333,9 +333,10 @@ async fn start(fault: Option<Fault>) -> Running {
     let account = |(sid, token): (&str, &str)| (sid.to_owned(), Secret::new(token.to_owned()));
     let target = Target::from_parts(
         |api| {
-            APIS.iter()
-                .find(|a| a.id == api.as_str() && a.served)
-                .map(|a| format!("http://{addr}{}", a.base_path))
+            api.api()
+                .sites
+                .first()
+                .map(|site| format!("http://{addr}{}", site.prefix))
         },
         ACCOUNTS.map(account),
         account(API_KEY),

@@ -1,6 +1,6 @@
-//! credspec-core: the types, ID formats, credential material and rules of five vendor
+//! credspec-core: the types, ID formats, credential material and rules of six vendor
 //! credential APIs (Telnyx mobile push and telephony credentials; Twilio Notify v1, Chat v2 /
-//! IP-Messaging v2 and Comms push credentials).
+//! IP-Messaging v2, Conversations v1 and Comms push credentials).
 //!
 //! This crate sits at the centre of credspec: the codec crates (`credspec-twilio`,
 //! `credspec-telnyx`), the emulator and the conformance runner all depend on it, and it
@@ -8,6 +8,8 @@
 //! (both are injected: [`timestamp::Clock`], [`random::RandomSource`]). It is the one place
 //! where each rule lives.
 //!
+//! - [`api`]: the one table of APIs, with every vendor fact the layers share (hosts,
+//!   versions, paths, id members, error formats, authentication, the delete operation).
 //! - [`id`]: identifiers as newtypes that cannot hold an invalid value (Twilio SIDs, Comms
 //!   credential ids and App names, Telnyx UUIDs, connection and resource ids, SIP user
 //!   names and passwords).
@@ -71,7 +73,7 @@
 //! | `twilio.classic.gcm-required-fields` | lint | A gcm credential needs ApiKey. | seed:003 (\[GCM only\] ApiKey), decision D12 | [`rules::check_classic_create`] |
 //! | `twilio.classic.forbidden-fields` | lint | A field of another type (ApiKey on apn, Sandbox on fcm, ...) is not for this credential, on create and update. | seed:003 (\[APN only\], \[GCM only\], \[FCM only\]), decision D12 | [`rules::check_classic_create`], [`rules::check_classic_update`] |
 //! | `twilio.classic.sandbox-boolean` | vendor | Sandbox is the form boolean true or false. | twilio_notify_v1#CreateCredential (Sandbox: boolean) | [`rules::check_classic_create`] |
-//! | `twilio.classic.page-size` | vendor | PageSize is an integer from 1 to 1000 (default 50). | twilio_notify_v1#ListCredential | [`rules::check_classic_paging`] |
+//! | `twilio.classic.page-size` | vendor | PageSize is an integer from 1 to 1000, or 100 on Conversations v1 (default 50). | twilio_notify_v1#ListCredential, twilio_conversations_v1#ListCredential | [`rules::check_classic_paging`] |
 //! | `twilio.classic.page` | vendor | Page is an integer of at least 0. | twilio_notify_v1#ListCredential | [`rules::check_classic_paging`] |
 //! | `twilio.comms.credential-id` | vendor | A Comms credential id is comms_credential_ and 26 to 34 lower-case Crockford base32 characters (anchored). | twilio_comms_v1 CredentialId | [`id::CommsCredentialId::from_str`](id::CommsCredentialId) |
 //! | `twilio.comms.credential-type-enum` | vendor | credentialType is APN, APN_SANDBOX or FCM. | seed:002, twilio_comms_v1 PushNotificationCredentialType | [`rules::check_comms_credential_type`] |
@@ -119,6 +121,7 @@
 mod format;
 mod macros;
 
+pub mod api;
 pub mod error;
 pub mod id;
 pub mod material;

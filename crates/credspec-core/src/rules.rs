@@ -89,7 +89,7 @@ rules! {
     ClassicGcmRequiredFields = "twilio.classic.gcm-required-fields", Lint, "A gcm credential needs ApiKey.", "seed:003 ([GCM only] ApiKey), decision D12", "rules::check_classic_create";
     ClassicForbiddenFields = "twilio.classic.forbidden-fields", Lint, "A field of another type (ApiKey on apn, Sandbox on fcm, ...) is not for this credential, on create and update.", "seed:003 ([APN only], [GCM only], [FCM only]), decision D12", "rules::check_classic_create, rules::check_classic_update";
     ClassicSandboxBoolean = "twilio.classic.sandbox-boolean", Vendor, "Sandbox is the form boolean true or false.", "twilio_notify_v1#CreateCredential (Sandbox: boolean)", "rules::check_classic_create";
-    ClassicPageSize = "twilio.classic.page-size", Vendor, "PageSize is an integer from 1 to 1000 (default 50).", "twilio_notify_v1#ListCredential", "rules::check_classic_paging";
+    ClassicPageSize = "twilio.classic.page-size", Vendor, "PageSize is an integer from 1 to 1000, or 100 on Conversations v1 (default 50).", "twilio_notify_v1#ListCredential, twilio_conversations_v1#ListCredential", "rules::check_classic_paging";
     ClassicPage = "twilio.classic.page", Vendor, "Page is an integer of at least 0.", "twilio_notify_v1#ListCredential", "rules::check_classic_paging";
     CommsCredentialId = "twilio.comms.credential-id", Vendor, "A Comms credential id is comms_credential_ and 26 to 34 lower-case Crockford base32 characters (anchored).", "twilio_comms_v1 CredentialId", "id::CommsCredentialId::from_str";
     CommsCredentialTypeEnum = "twilio.comms.credential-type-enum", Vendor, "credentialType is APN, APN_SANDBOX or FCM.", "seed:002, twilio_comms_v1 PushNotificationCredentialType", "rules::check_comms_credential_type";

@@ -239,12 +239,10 @@ async fn run(mut args: Args) -> Result<(), Box<dyn std::error::Error>> {
             "Profile vendor: only what the vendors refuse is refused; lint findings come back in Credspec-Lint headers."
         );
     }
-    for api in APIS {
-        let (id, base, host) = (api.id, api.base_path, api.vendor_host);
-        if api.served {
+    for api in &APIS {
+        for site in api.sites {
+            let (id, base, host) = (api.name, site.prefix, site.host);
             println!("  {id:<32} http://{addr}{base}  (or Host: {host})");
-        } else {
-            println!("  {id:<32} not served yet");
         }
     }
     if let Some(dev) = emulator.development_account() {

@@ -110,12 +110,13 @@ impl Ephemeral {
         self.served.local_addr()
     }
 
-    /// The base URL of an API by its `specs/` id (`twilio/notify-v1`), if this build
-    /// serves it.
+    /// The base URL of an API by its `specs/` id (`twilio/notify-v1`): its first site's
+    /// prefix.
     pub fn base_url(&self, api: &str) -> Option<String> {
         APIS.iter()
-            .find(|a| a.id == api && a.served)
-            .map(|a| format!("http://{}{}", self.addr(), a.base_path))
+            .find(|a| a.name == api)
+            .and_then(|a| a.sites.first())
+            .map(|site| format!("http://{}{}", self.addr(), site.prefix))
     }
 
     /// Stops it, waiting for the requests in flight.

@@ -264,8 +264,9 @@ pub(crate) fn vendor_base(headers: &HeaderMap, uri: &Uri) -> Option<&'static str
     let host = request_host(headers, uri)?;
     crate::APIS
         .iter()
-        .find(|api| api.vendor_host == host)
-        .map(|api| api.base_path)
+        .flat_map(|api| api.sites)
+        .find(|site| site.host == host)
+        .map(|site| site.prefix)
 }
 
 /// Middleware: a request addressed to a vendor host (`Host: api.telnyx.com`) is served by

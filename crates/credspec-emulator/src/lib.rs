@@ -11,8 +11,14 @@
 //! | Telnyx mobile push credentials | `/telnyx` (`/v2/mobile_push_credentials`) | `api.telnyx.com` | served |
 //! | Telnyx telephony credentials | `/telnyx` (`/v2/telephony_credentials`) | `api.telnyx.com` | served |
 //! | Twilio Notify v1 | `/twilio/notify` | `notify.twilio.com` | served |
-//! | Twilio Chat v2 / IP-Messaging v2 | `/twilio/chat`, `/twilio/ip-messaging` (one store) | `chat.twilio.com`, `ip-messaging.twilio.com` | served |
+//! | Twilio Chat v2 / IP-Messaging v2 | `/twilio/chat`, `/twilio/ip-messaging` | `chat.twilio.com`, `ip-messaging.twilio.com` | served |
+//! | Twilio Conversations v1 | `/twilio/conversations` | `conversations.twilio.com` | served |
 //! | Twilio Comms | `/twilio/comms` | `comms.twilio.com` | served |
+//!
+//! The rows come from core's table ([`APIS`]). The four classic Twilio APIs manage one `CR...`
+//! credential store per account (decision D48): a credential created on Notify is listed,
+//! fetched, updated and deleted on Chat, IP-Messaging or Conversations, and each answer's
+//! `url` names the host and version that answered.
 //!
 //! Under its base path each API has exactly the vendor's paths. A request whose `Host` names
 //! a vendor host is served without the prefix (a proxy or a hosts-file entry works too).
@@ -71,6 +77,7 @@ use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::get;
+use credspec_core::api::Shape;
 use credspec_core::material::MaterialPolicy;
 use credspec_core::random::RandomSource;
 use credspec_core::rules::{MaterialContext, Profile};
@@ -87,6 +94,8 @@ mod system;
 mod telnyx;
 mod twilio;
 
+pub use credspec_core::api::APIS;
+
 pub use accounts::{AccountError, TelnyxApiKey, TwilioAccount, TwilioApiKey};
 pub use http::MAX_BODY_BYTES;
 pub use store::{Database, StoreError};
@@ -95,64 +104,6 @@ pub use system::{OsRandom, SystemClock};
 use accounts::Accounts;
 use store::Store;
 use system::SharedRandom;
-
-/// One API of the emulator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Api {
-    /// Its id, as in `specs/` (`telnyx/telephony-credentials`).
-    pub id: &'static str,
-    /// Its base path on the emulator (`/telnyx`).
-    pub base_path: &'static str,
-    /// The vendor's host (`api.telnyx.com`).
-    pub vendor_host: &'static str,
-    /// Whether this build serves it.
-    pub served: bool,
-}
-
-const fn api(
-    id: &'static str,
-    base_path: &'static str,
-    vendor_host: &'static str,
-    served: bool,
-) -> Api {
-    Api {
-        id,
-        base_path,
-        vendor_host,
-        served,
-    }
-}
-
-/// Every API, served or planned, in the order the binary prints them.
-pub const APIS: &[Api] = &[
-    api(
-        "twilio/notify-v1",
-        "/twilio/notify",
-        "notify.twilio.com",
-        true,
-    ),
-    api("twilio/chat-v2", "/twilio/chat", "chat.twilio.com", true),
-    api(
-        "twilio/chat-v2",
-        "/twilio/ip-messaging",
-        "ip-messaging.twilio.com",
-        true,
-    ),
-    api("twilio/comms-v1", "/twilio/comms", "comms.twilio.com", true),
-    api(
-        "telnyx/mobile-push-credentials",
-        "/telnyx",
-        "api.telnyx.com",
-        true,
-    ),
-    api(
-        "telnyx/telephony-credentials",
-        "/telnyx",
-        "api.telnyx.com",
-        true,
-    ),
-];
 
 /// What every handler shares.
 pub(crate) struct Shared {
@@ -379,28 +330,30 @@ impl Emulator {
 
     /// Every route of every API, with vendor-host routing and the request log.
     ///
-    /// Each API is a router nested at its base path ([`APIS`]) with its own fallback, so
-    /// unknown routes answer in that vendor's format. `/twilio/chat` and
-    /// `/twilio/ip-messaging` share one store.
+    /// Each site of each API of core's table ([`APIS`]) is a router nested at its prefix
+    /// with its own fallback, so unknown routes answer in that vendor's format. The classic
+    /// Twilio APIs (Notify, Chat, IP-Messaging, Conversations) share one store (D48).
     pub fn router(&self) -> Router {
-        let apis = Router::new()
-            .route("/healthz", get(healthz))
-            .nest(
-                "/twilio/notify",
-                twilio::classic::routes(twilio::classic::NOTIFY),
-            )
-            .nest(
-                "/twilio/chat",
-                twilio::classic::routes(twilio::classic::CHAT),
-            )
-            .nest(
-                "/twilio/ip-messaging",
-                twilio::classic::routes(twilio::classic::IP_MESSAGING),
-            )
-            .nest("/twilio/comms", twilio::comms::routes())
-            .nest("/telnyx", telnyx::routes())
-            .fallback(no_api)
-            .with_state(Arc::clone(&self.shared));
+        let mut apis = Router::new().route("/healthz", get(healthz));
+        let mut nested: Vec<&str> = Vec::new();
+        for api in &APIS {
+            for site in api.sites {
+                // Both Telnyx APIs live under one prefix, served by one router.
+                if nested.contains(&site.prefix) {
+                    continue;
+                }
+                nested.push(site.prefix);
+                let routes = match api.shape {
+                    Shape::TwilioClassic { .. } => {
+                        twilio::classic::routes(twilio::classic::Site::new(api, site))
+                    }
+                    Shape::TwilioComms => twilio::comms::routes(),
+                    Shape::TelnyxMobilePush | Shape::TelnyxTelephony => telnyx::routes(),
+                };
+                apis = apis.nest(site.prefix, routes);
+            }
+        }
+        let apis = apis.fallback(no_api).with_state(Arc::clone(&self.shared));
         Router::new()
             .fallback_service(apis)
             .layer(from_fn(http::route_vendor_hosts))

@@ -157,6 +157,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX twilio_comms_by_account ON twilio_comms_credentials (account, app_name);
     ",
+    // 3: one classic store per region (decision D48): Notify's and Chat's credentials, kept
+    // apart before, are one account's `CR...` credentials in the default region.
+    r"
+    UPDATE twilio_classic_credentials SET store = 'us1' WHERE store IN ('notify', 'chat');
+    ",
 ];
 
 /// The emulator's connections to its database.
@@ -455,6 +460,44 @@ mod tests {
             Store::open(&db),
             Err(StoreError::NewerSchema { found: 99, .. })
         ));
+    }
+
+    /// A database of the two classic stores (schema 2) keeps every credential in the one
+    /// store of the default region after migration 3 (decision D48): nothing is lost.
+    #[test]
+    fn the_classic_stores_become_one_without_loss() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            for sql in &MIGRATIONS[..2] {
+                tx.execute_batch(sql).unwrap();
+            }
+            tx.execute_batch(
+                "INSERT INTO twilio_classic_credentials (sid, account, store, resource) VALUES
+                   ('CR1', 'AC1', 'notify', '{}'), ('CR2', 'AC1', 'chat', '{}');
+                 PRAGMA user_version = 2;",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let mut conn = Connection::open(&path).unwrap();
+        migrate(&mut conn).unwrap();
+        let stores: Vec<(String, String)> = conn
+            .prepare("SELECT sid, store FROM twilio_classic_credentials ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            stores,
+            [
+                (String::from("CR1"), String::from("us1")),
+                (String::from("CR2"), String::from("us1"))
+            ]
+        );
     }
 
     /// Many writes at once land in shared batches: each refused or failed write rolls back

@@ -1,6 +1,8 @@
-//! Twilio's classic push credentials: Notify v1 (`/v1/Credentials`) and Chat v2
-//! (`/v2/Credentials`, also served as IP-Messaging v2). The three share the wire format;
-//! a [`ClassicApi`] (base URL + version) tells them apart.
+//! Twilio's classic push credentials: Notify v1 (`/v1/Credentials`), Chat v2
+//! (`/v2/Credentials`, also served as IP-Messaging v2) and Conversations v1
+//! (`/v1/Credentials`). They share the wire format and one `CR...` resource; a
+//! [`ClassicApi`] (base URL + version) tells them apart, and core's table
+//! ([`credspec_core::api::APIS`]) gives each its hosts, version and limits.
 //!
 //! Source: seeds `001` and `003`, `twilio/notify-v1` and `twilio/chat-v2`
 //! (<https://www.twilio.com/docs/notify/api/credential-resource>,
@@ -22,15 +24,9 @@ pub use list::{LIST_KEY, ListCredentialQuery, ListCredentialResponse, PageMeta};
 pub use resource::{CredentialResource, SANDBOX_FALSE, SANDBOX_TRUE};
 pub use update::{UpdateCredentialRequest, UpdateCredentialResponse};
 
+use credspec_core::api::ApiId;
 use credspec_core::id::CredentialSid;
 use credspec_core::rules::{Location, RuleId, Violation};
-
-/// Notify's host.
-pub const NOTIFY_BASE_URL: &str = "https://notify.twilio.com";
-/// Chat's host.
-pub const CHAT_BASE_URL: &str = "https://chat.twilio.com";
-/// IP-Messaging's host (the same store as Chat v2).
-pub const IP_MESSAGING_BASE_URL: &str = "https://ip-messaging.twilio.com";
 
 /// The CORS headers every 200/201 of the classic APIs declares (`twilio/notify-v1` and
 /// `twilio/chat-v2`, `components/headers`), with the values Twilio sends.
@@ -68,19 +64,37 @@ impl ClassicApi {
         }
     }
 
+    /// `api` at the vendor: its first host of core's table, over HTTPS, and its version.
+    pub fn at_vendor(api: ApiId) -> Self {
+        let api = api.api();
+        let host = api.sites.first().map_or("", |site| site.host);
+        Self::new(format!("https://{host}"), api.version)
+    }
+
     /// Notify v1 at Twilio.
     pub fn notify_v1() -> Self {
-        Self::new(NOTIFY_BASE_URL, "v1")
+        Self::at_vendor(ApiId::TwilioNotifyV1)
     }
 
     /// Chat v2 at Twilio.
     pub fn chat_v2() -> Self {
-        Self::new(CHAT_BASE_URL, "v2")
+        Self::at_vendor(ApiId::TwilioChatV2)
     }
 
     /// IP-Messaging v2 at Twilio (the documented examples' URLs use this host for Chat).
     pub fn ip_messaging_v2() -> Self {
-        Self::new(IP_MESSAGING_BASE_URL, "v2")
+        let api = ApiId::TwilioChatV2.api();
+        let host = api
+            .sites
+            .iter()
+            .find(|site| site.host.starts_with("ip-messaging."))
+            .map_or("", |site| site.host);
+        Self::new(format!("https://{host}"), api.version)
+    }
+
+    /// Conversations v1 at Twilio.
+    pub fn conversations_v1() -> Self {
+        Self::at_vendor(ApiId::TwilioConversationsV1)
     }
 
     /// The base URL, without a trailing `/`.

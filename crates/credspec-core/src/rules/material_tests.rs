@@ -565,7 +565,7 @@ mod fuzz {
                 let telephony = TelephonyParams { connection_id: a.clone(), name: b.clone(), tag: c.clone(), expires_at: d.clone() };
                 let _ = check_telephony_create(&telephony);
                 let _ = check_telephony_update(&telephony);
-                let _ = check_classic_paging(a.as_deref(), b.as_deref());
+                let _ = check_classic_paging(a.as_deref(), b.as_deref(), 1000);
                 let _ = check_telnyx_paging(a.as_deref(), b.as_deref(), 20);
                 let _ = check_comms_page_size(a.as_deref());
             }

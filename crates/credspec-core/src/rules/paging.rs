@@ -13,7 +13,8 @@ pub struct PageRequest {
     pub size: u32,
 }
 
-/// Twilio classic `PageSize` bounds and default.
+/// Twilio classic `PageSize` bounds and default: Notify's and Chat's maximum (core's table
+/// gives each API its own, [`crate::api::Shape::TwilioClassic`]).
 pub const CLASSIC_PAGE_SIZE: (u32, u32, u32) = (1, 1000, 50);
 /// Comms `pageSize` bounds and default (decision D5).
 pub const COMMS_PAGE_SIZE: (u32, u32, u32) = (1, 100, 50);
@@ -43,12 +44,16 @@ fn integer(
     }
 }
 
-/// Rules `twilio.classic.page-size` and `twilio.classic.page`.
+/// Rules `twilio.classic.page-size` and `twilio.classic.page`, for an API whose largest
+/// `PageSize` is `page_size_max` (its [`Shape::TwilioClassic`](crate::api::Shape) row of the
+/// table: 1000, or 100 for Conversations v1).
 pub fn check_classic_paging(
     page_size: Option<&str>,
     page: Option<&str>,
+    page_size_max: u32,
 ) -> Result<PageRequest, Violation> {
-    let (min, max, default) = CLASSIC_PAGE_SIZE;
+    let (min, _, default) = CLASSIC_PAGE_SIZE;
+    let max = page_size_max.max(min);
     let size = integer(
         RuleId::ClassicPageSize,
         "PageSize",
@@ -102,13 +107,21 @@ mod tests {
     #[test]
     fn classic_bounds() {
         assert_eq!(
-            check_classic_paging(None, None).unwrap(),
+            check_classic_paging(None, None, 1000).unwrap(),
             PageRequest { page: 0, size: 50 }
         );
-        assert_eq!(check_classic_paging(Some("1"), Some("0")).unwrap().size, 1);
-        assert_eq!(check_classic_paging(Some("1000"), None).unwrap().size, 1000);
+        assert_eq!(
+            check_classic_paging(Some("1"), Some("0"), 1000)
+                .unwrap()
+                .size,
+            1
+        );
+        assert_eq!(
+            check_classic_paging(Some("1000"), None, 1000).unwrap().size,
+            1000
+        );
         for bad in ["0", "1001", "-1", "ten", "", "1.5"] {
-            let err = check_classic_paging(Some(bad), None).unwrap_err();
+            let err = check_classic_paging(Some(bad), None, 1000).unwrap_err();
             assert_eq!(
                 (err.rule, err.location, err.path.as_str()),
                 (RuleId::ClassicPageSize, Location::Query, "PageSize"),
@@ -116,8 +129,21 @@ mod tests {
             );
         }
         assert_eq!(
-            check_classic_paging(None, Some("-1")).unwrap_err().rule,
+            check_classic_paging(None, Some("-1"), 1000)
+                .unwrap_err()
+                .rule,
             RuleId::ClassicPage
+        );
+        // Conversations v1: at most 100.
+        assert_eq!(
+            check_classic_paging(Some("100"), None, 100).unwrap().size,
+            100
+        );
+        assert_eq!(
+            check_classic_paging(Some("101"), None, 100)
+                .unwrap_err()
+                .rule,
+            RuleId::ClassicPageSize
         );
     }
 

@@ -162,6 +162,26 @@ fn fields(
     }
 }
 
+/// Rule `twilio.classic.type-enum`: `Type` names a known type, in any letter case.
+fn known_type(raw_type: &str) -> Result<ClassicCredentialType, Violation> {
+    let t = ClassicCredentialType::from_wire(raw_type);
+    match required(&t) {
+        Some(_) => Ok(t),
+        None => Err(unknown_type(raw_type)),
+    }
+}
+
+fn unknown_type(raw_type: &str) -> Violation {
+    Violation::body(
+        RuleId::ClassicTypeEnum,
+        "/Type",
+        format!(
+            "Type must be one of {}, got {raw_type:?}",
+            ClassicCredentialType::known_values()
+        ),
+    )
+}
+
 /// Rules `twilio.classic.type-required`, `twilio.classic.type-enum`,
 /// `twilio.classic.friendly-name-length`, `twilio.classic.sandbox-boolean`,
 /// `twilio.classic.forbidden-fields` and the three per-type required-field rules, on create.
@@ -177,17 +197,9 @@ pub fn check_classic_create_fields(params: &ClassicParams) -> Checking<ClassicFi
         ));
         return Err(violations);
     };
-    let t = ClassicCredentialType::from_wire(raw_type);
+    let t = known_type(raw_type).map_err(|v| vec![v])?;
     let Some((rule, needed)) = required(&t) else {
-        violations.push(Violation::body(
-            RuleId::ClassicTypeEnum,
-            "/Type",
-            format!(
-                "Type must be one of {}, got {raw_type:?}",
-                ClassicCredentialType::known_values()
-            ),
-        ));
-        return Err(violations);
+        return Err(vec![unknown_type(raw_type)]);
     };
     let (friendly_name, sandbox) = check_common(params, &t, &mut violations);
     for parameter in needed {
@@ -208,17 +220,22 @@ pub fn check_classic_create_fields(params: &ClassicParams) -> Checking<ClassicFi
     conclude(violations, || fields(params, t, friendly_name, sandbox))
 }
 
-/// The same rules on update of a credential of `stored` type: nothing is required, `Type` is
-/// ignored (decision D13), fields of another type are reported.
+/// The same rules on update of a credential of `stored` type: nothing is required and fields
+/// of another type are reported. `Type` is ignored by Notify v1 and Chat v2 (decision D13),
+/// whose codecs never pass it; Conversations v1 takes it on update (decision D49): then it
+/// is checked as on create (`twilio.classic.type-enum`) and becomes the type the fields are
+/// checked against.
 pub fn check_classic_update_fields(
     stored: &ClassicCredentialType,
     params: &ClassicParams,
 ) -> Checking<ClassicFields> {
     let mut violations = Vec::new();
-    let (friendly_name, sandbox) = check_common(params, stored, &mut violations);
-    conclude(violations, || {
-        fields(params, stored.clone(), friendly_name, sandbox)
-    })
+    let t = match params.credential_type.as_deref() {
+        None => stored.clone(),
+        Some(raw_type) => known_type(raw_type).map_err(|v| vec![v])?,
+    };
+    let (friendly_name, sandbox) = check_common(params, &t, &mut violations);
+    conclude(violations, || fields(params, t, friendly_name, sandbox))
 }
 
 /// A create no vendor rule refuses: its fields and, when its material passed every material

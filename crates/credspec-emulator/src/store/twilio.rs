@@ -1,6 +1,6 @@
 //! Rows of the Twilio APIs. A classic row keeps the resource as the codec serializes it
-//! (its `url` is rebuilt for the base that answers); `store` is `notify` or `chat` (Chat v2
-//! and IP-Messaging v2 share one store, decision D19). Comms keeps its Apps and credentials
+//! (its `url` is rebuilt for the base that answers); `store` is the region (`us1`): Notify
+//! v1, Chat v2, IP-Messaging v2 and Conversations v1 share it (decisions D19, D48). Comms keeps its Apps and credentials
 //! in two tables, so that the rules' snapshot can be read inside the write transaction.
 //! No secret is stored: Twilio never returns one.
 

@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
+use credspec_core::api::{self, Api, Shape};
 use credspec_core::id::{AccountSid, CredentialSid};
 use credspec_core::rules::{check_classic_create, check_classic_update};
 use credspec_twilio::classic::{
@@ -56,48 +57,50 @@ impl http::VendorError for ErrorBody {
     }
 }
 
-/// Where one classic API is served.
+/// The store of every classic credential: Notify, Chat, IP-Messaging and Conversations
+/// manage one `CR...` resource (decision D48).
+const STORE: &str = "us1";
+
+/// Where one classic API is served: its row of core's table and one of its sites.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Site {
-    /// The store its credentials live in (`notify` or `chat`).
-    pub(crate) store: &'static str,
-    /// Its base path on the emulator (`/twilio/notify`).
-    pub(crate) base_path: &'static str,
-    /// Its version segment (`v1`).
-    pub(crate) version: &'static str,
+    api: &'static Api,
+    site: &'static api::Site,
 }
 
-/// Notify v1.
-pub(crate) const NOTIFY: Site = Site {
-    store: "notify",
-    base_path: "/twilio/notify",
-    version: "v1",
-};
-/// Chat v2.
-pub(crate) const CHAT: Site = Site {
-    store: "chat",
-    base_path: "/twilio/chat",
-    version: "v2",
-};
-/// IP-Messaging v2: Chat's store under another name.
-pub(crate) const IP_MESSAGING: Site = Site {
-    store: "chat",
-    base_path: "/twilio/ip-messaging",
-    version: "v2",
-};
-
 impl Site {
+    /// `site` of `api`.
+    pub(crate) fn new(api: &'static Api, site: &'static api::Site) -> Self {
+        Self { api, site }
+    }
+
+    /// The store its credentials live in.
+    fn store(self) -> &'static str {
+        STORE
+    }
+
     fn api(self, headers: &HeaderMap, uri: &Uri) -> ClassicApi {
-        ClassicApi::new(base_url(headers, uri, self.base_path), self.version)
+        ClassicApi::new(base_url(headers, uri, self.site.prefix), self.api.version)
+    }
+
+    /// The largest `PageSize` it accepts, and whether its update takes `Type`.
+    fn limits(self) -> (u32, bool) {
+        match self.api.shape {
+            Shape::TwilioClassic {
+                page_size_max,
+                type_on_update,
+            } => (page_size_max, type_on_update),
+            Shape::TwilioComms | Shape::TelnyxMobilePush | Shape::TelnyxTelephony => (0, false),
+        }
     }
 }
 
 /// The routes of `site`, relative to its base path.
 pub(crate) fn routes(site: Site) -> Router<Arc<Shared>> {
-    let collection = format!("/{}/Credentials", site.version);
+    let collection = site.api.collection_path;
     let item = format!("{collection}/{{sid}}");
     Router::new()
-        .route(&collection, get(list).post(create))
+        .route(collection, get(list).post(create))
         .route(&item, get(fetch).post(update).delete(delete))
         .fallback(not_found)
         .method_not_allowed_fallback(http::method_not_allowed::<ErrorBody>)
@@ -184,7 +187,7 @@ async fn create(
     let Ok(()) = shared
         .store
         .write(move |tx| {
-            rows::insert_classic(tx, &account, site.store, sid.as_str(), &stored)?;
+            rows::insert_classic(tx, &account, site.store(), sid.as_str(), &stored)?;
             Ok(Ok::<_, std::convert::Infallible>(()))
         })
         .await?;
@@ -212,14 +215,14 @@ async fn list(
     let query = ListCredentialQuery::decode(query.as_deref().unwrap_or_default())
         .map_err(|e| ErrorBody::from_decode_error(&e))?;
     let page = query
-        .to_page_request()
+        .to_page_request(site.limits().0)
         .map_err(|v| Failure::Rules(vec![v]))?;
     let token = |n: u32| {
         page_token(
             &shared,
             &[
                 "classic",
-                site.store,
+                site.store(),
                 account.as_str(),
                 &page.size.to_string(),
                 &n.to_string(),
@@ -236,7 +239,7 @@ async fn list(
     let reader = account.clone();
     let mut items = shared
         .store
-        .read(move |tx| rows::list_classic(tx, &reader, site.store, offset, size + 1))
+        .read(move |tx| rows::list_classic(tx, &reader, site.store(), offset, size + 1))
         .await?;
     let has_next = items.len() > size;
     items.truncate(size);
@@ -267,7 +270,7 @@ async fn fetch(
     let sid = sid(&params, &uri)?;
     let found = shared
         .store
-        .read(move |tx| rows::get_classic(tx, &account, site.store, sid.as_str()))
+        .read(move |tx| rows::get_classic(tx, &account, site.store(), sid.as_str()))
         .await?
         .ok_or_else(|| ErrorBody::not_found(uri.path()))?;
     let api = site.api(&headers, &uri);
@@ -286,8 +289,12 @@ async fn update(
     let account = account(&shared, &headers)?;
     let sid = sid(&params, &uri)?;
     let bytes = form_body(&headers, body).await?;
-    let request =
-        UpdateCredentialRequest::decode(&bytes).map_err(|e| ErrorBody::from_decode_error(&e))?;
+    let decode = if site.limits().1 {
+        UpdateCredentialRequest::decode_with_type
+    } else {
+        UpdateCredentialRequest::decode
+    };
+    let request = decode(&bytes).map_err(|e| ErrorBody::from_decode_error(&e))?;
     let now = shared.clock.now();
     let ctx = shared.material(now);
     let profile = shared.profile;
@@ -295,7 +302,8 @@ async fn update(
     let outcome = shared
         .store
         .write(move |tx| {
-            let Some(resource) = rows::get_classic(tx, &account, site.store, sid.as_str())? else {
+            let Some(resource) = rows::get_classic(tx, &account, site.store(), sid.as_str())?
+            else {
                 return Ok(Err(None));
             };
             let Some(stored_type) = resource.credential_type.clone() else {
@@ -310,7 +318,7 @@ async fn update(
                 Err(violations) => return Ok(Err(Some(violations))),
             };
             let resource = resource.updated(&checked.value, now);
-            rows::update_classic(tx, &account, site.store, sid.as_str(), &resource)?;
+            rows::update_classic(tx, &account, site.store(), sid.as_str(), &resource)?;
             Ok(Ok((resource, checked.findings)))
         })
         .await?;
@@ -337,7 +345,7 @@ async fn delete(
         .store
         .write(move |tx| {
             Ok(
-                if rows::delete_classic(tx, &account, site.store, sid.as_str())? {
+                if rows::delete_classic(tx, &account, site.store(), sid.as_str())? {
                     Ok(())
                 } else {
                     Err(())

@@ -20,6 +20,7 @@ use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use credspec_core::api::ApiId;
 use credspec_core::id::{AccountSid, CommsCredentialId};
 use credspec_core::rules::{
     Violation, check_comms_app_name, check_comms_create, check_comms_update, plan_comms_create,
@@ -37,9 +38,6 @@ use crate::Shared;
 use crate::http::{self, BodyError};
 use crate::store::StoreError;
 use crate::store::twilio as rows;
-
-/// The API's base path on the emulator.
-const BASE_PATH: &str = "/twilio/comms";
 
 /// Why a Comms request is not answered with success.
 pub(crate) type Failure = http::Failure<CommsErrorResponse>;
@@ -91,7 +89,13 @@ fn account(shared: &Shared, headers: &HeaderMap) -> Result<AccountSid, Failure> 
 }
 
 fn api(headers: &HeaderMap, uri: &Uri) -> CommsApi {
-    CommsApi::new(base_url(headers, uri, BASE_PATH))
+    // Comms has one site in core's table: its prefix is the base path.
+    let prefix = ApiId::TwilioCommsV1
+        .api()
+        .sites
+        .first()
+        .map_or("", |site| site.prefix);
+    CommsApi::new(base_url(headers, uri, prefix))
 }
 
 /// The JSON body: at most 1 MiB (413), declared as JSON (400/20001).

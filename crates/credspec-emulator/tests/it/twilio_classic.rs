@@ -11,6 +11,7 @@ use crate::{AC_A, AC_B, Reply, Req, SK_A, SK_SECRET_A, TOKEN_A, harness};
 pub(crate) const NOTIFY: &str = "/twilio/notify/v1/Credentials";
 pub(crate) const CHAT: &str = "/twilio/chat/v2/Credentials";
 pub(crate) const IP_MESSAGING: &str = "/twilio/ip-messaging/v2/Credentials";
+pub(crate) const CONVERSATIONS: &str = "/twilio/conversations/v1/Credentials";
 
 pub(crate) const CERT: &str = "-----BEGIN CERTIFICATE-----MIIFnTCCBIWgAwIBAgIIAjy9H849+E8wDQYJKoZIhvcNAQEFBQAw...-----END CERTIFICATE-----";
 pub(crate) const KEY: &str = "-----BEGIN RSA PRIVATE KEY-----MIIEpQIBAAKCAQEAuyf/lNrH9ck8DmNyo3fGgvCI1l9s...-----END RSA PRIVATE KEY-----";
@@ -550,67 +551,71 @@ async fn list_pages_as_twilio_pages() {
 }
 
 #[tokio::test]
-async fn chat_and_ip_messaging_share_one_store_and_notify_is_apart() {
+async fn the_four_classic_apis_manage_one_store() {
     let h = harness();
-    let created = create(&h.router, CHAT, &gcm("shared")).await;
+    // Created on Notify, fetched on Conversations, updated on Chat, deleted on IP-Messaging
+    // (decision D48); every answer's url names the base and version that answered.
+    let created = create(&h.router, NOTIFY, &gcm("shared")).await;
     let sid = sid_of(&created);
     assert_eq!(
         created.url.as_deref(),
-        Some(format!("http://localhost{CHAT}/{sid}").as_str())
+        Some(format!("http://localhost{NOTIFY}/{sid}").as_str())
     );
-    let via_ip = Req::get(&item(IP_MESSAGING, &sid))
+    let via_conversations = Req::get(&item(CONVERSATIONS, &sid))
         .as_a()
         .send(&h.router)
         .await;
-    assert_eq!(via_ip.status, 200);
-    let via_ip = CredentialResource::decode(&via_ip.body).unwrap();
+    assert_eq!(via_conversations.status, 200);
+    let via_conversations = CredentialResource::decode(&via_conversations.body).unwrap();
     assert_eq!(
-        via_ip.url.as_deref(),
-        Some(format!("http://localhost{IP_MESSAGING}/{sid}").as_str()),
-        "the url names the base that answered (D19)"
+        via_conversations.url.as_deref(),
+        Some(format!("http://localhost{CONVERSATIONS}/{sid}").as_str()),
+        "the url names the base that answered (D19, D48)"
     );
-    assert_eq!(via_ip.friendly_name, created.friendly_name);
-    let list = listed(&Req::get(IP_MESSAGING).as_a().send(&h.router).await);
-    assert_eq!(list.credentials.len(), 1);
-    assert!(
-        list.meta
-            .url
-            .unwrap()
-            .starts_with("http://localhost/twilio/ip-messaging/v2/")
-    );
-    // Notify is another store, and its version is v1.
-    Req::get(&item(NOTIFY, &sid))
+    assert_eq!(via_conversations.friendly_name, created.friendly_name);
+    // Each list shows it, with its own links.
+    for base in [NOTIFY, CHAT, IP_MESSAGING, CONVERSATIONS] {
+        let list = listed(&Req::get(base).as_a().send(&h.router).await);
+        assert_eq!(list.credentials.len(), 1, "{base}");
+        assert_eq!(
+            list.credentials[0].url.as_deref(),
+            Some(format!("http://localhost{base}/{sid}").as_str())
+        );
+        assert!(
+            list.meta
+                .url
+                .unwrap()
+                .starts_with(&format!("http://localhost{base}?")),
+            "{base}"
+        );
+    }
+    let reply = Req::post(&item(CHAT, &sid))
         .as_a()
-        .send(&h.router)
-        .await
-        .assert_twilio(404, 20404);
-    assert!(
-        listed(&Req::get(NOTIFY).as_a().send(&h.router).await)
-            .credentials
-            .is_empty()
-    );
-    // Update on one, seen on the other; delete on the other.
-    let reply = Req::post(&item(IP_MESSAGING, &sid))
-        .as_a()
-        .form(&[("FriendlyName", "via ip-messaging")])
+        .form(&[("FriendlyName", "via chat")])
         .send(&h.router)
         .await;
     assert_eq!(reply.status, 200);
-    let fetched = Req::get(&item(CHAT, &sid)).as_a().send(&h.router).await;
-    assert_eq!(fetched.json()["friendly_name"], "via ip-messaging");
     assert_eq!(
-        Req::delete(&item(CHAT, &sid))
+        reply.json()["url"],
+        format!("http://localhost{CHAT}/{sid}").as_str()
+    );
+    let fetched = Req::get(&item(NOTIFY, &sid)).as_a().send(&h.router).await;
+    assert_eq!(fetched.json()["friendly_name"], "via chat");
+    assert_eq!(
+        Req::delete(&item(IP_MESSAGING, &sid))
             .as_a()
             .send(&h.router)
             .await
             .status,
         204
     );
-    Req::get(&item(IP_MESSAGING, &sid))
-        .as_a()
-        .send(&h.router)
-        .await
-        .assert_twilio(404, 20404);
+    for base in [NOTIFY, CHAT, IP_MESSAGING, CONVERSATIONS] {
+        Req::get(&item(base, &sid))
+            .as_a()
+            .send(&h.router)
+            .await
+            .assert_twilio(404, 20404);
+    }
 }
 
 #[tokio::test]
@@ -640,12 +645,19 @@ async fn vendor_hosts_and_forwarded_scheme_shape_the_urls() {
         list.meta.first_page_url.as_deref(),
         Some("http://chat.twilio.com/v2/Credentials?PageSize=50&Page=0")
     );
-    let reply = Req::get(&format!("/v1/Credentials/{sid}"))
-        .header("host", "notify.twilio.com")
-        .as_a()
-        .send(&h.router)
-        .await;
-    reply.assert_twilio(404, 20404);
+    // One store: Notify and Conversations answer for it, each naming itself.
+    for host in ["notify.twilio.com", "conversations.twilio.com"] {
+        let reply = Req::get(&format!("/v1/Credentials/{sid}"))
+            .header("host", host)
+            .as_a()
+            .send(&h.router)
+            .await;
+        assert_eq!(reply.status, 200, "{host}");
+        assert_eq!(
+            reply.json()["url"],
+            format!("http://{host}/v1/Credentials/{sid}").as_str()
+        );
+    }
 }
 
 /// Account B cannot read, list, update or delete account A's credentials; every attempt is
@@ -653,7 +665,7 @@ async fn vendor_hosts_and_forwarded_scheme_shape_the_urls() {
 #[tokio::test]
 async fn another_accounts_credentials_are_invisible() {
     let h = harness();
-    for base in [NOTIFY, CHAT, IP_MESSAGING] {
+    for base in [NOTIFY, CHAT, IP_MESSAGING, CONVERSATIONS] {
         let created = create(&h.router, base, &gcm("mine")).await;
         let path = item(base, &sid_of(&created));
         let unknown = item(base, "CR00000000000000000000000000000000");

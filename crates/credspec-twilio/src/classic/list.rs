@@ -68,9 +68,14 @@ impl ListCredentialQuery {
         ])
     }
 
-    /// The validated page (rules `twilio.classic.page-size` and `twilio.classic.page`).
-    pub fn to_page_request(&self) -> Result<PageRequest, Violation> {
-        check_classic_paging(self.page_size.as_deref(), self.page.as_deref())
+    /// The validated page (rules `twilio.classic.page-size` and `twilio.classic.page`) for
+    /// an API whose largest `PageSize` is `page_size_max` (core's table).
+    pub fn to_page_request(&self, page_size_max: u32) -> Result<PageRequest, Violation> {
+        check_classic_paging(
+            self.page_size.as_deref(),
+            self.page.as_deref(),
+            page_size_max,
+        )
     }
 }
 
@@ -163,7 +168,7 @@ mod tests {
     #[test]
     fn the_documented_empty_page_is_rebuilt_exactly() {
         let query = ListCredentialQuery::decode("").unwrap();
-        let page = query.to_page_request().unwrap();
+        let page = query.to_page_request(1000).unwrap();
         let current = ListCredentialQuery::page(page.size, page.page);
         let meta = PageMeta::new(&ClassicApi::notify_v1(), page, &current, None, None);
         let body = ListCredentialResponse::new(Vec::new(), meta);
@@ -185,9 +190,16 @@ mod tests {
         assert_eq!(ListCredentialQuery::decode(&q.encode()).unwrap(), q);
         let err = ListCredentialQuery::decode("PageSize=1001")
             .unwrap()
-            .to_page_request()
+            .to_page_request(1000)
             .unwrap_err();
         assert_eq!(err.path, "PageSize");
+        // Conversations' maximum is 100.
+        let hundred_one = ListCredentialQuery::decode("PageSize=101").unwrap();
+        assert_eq!(hundred_one.to_page_request(1000).map(|p| p.size), Ok(101));
+        assert_eq!(
+            hundred_one.to_page_request(100).map_err(|v| v.path),
+            Err(String::from("PageSize"))
+        );
         assert_eq!(
             ListCredentialQuery::decode("Page=1&Page=2")
                 .unwrap_err()

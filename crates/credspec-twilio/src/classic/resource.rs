@@ -89,9 +89,16 @@ impl CredentialResource {
     }
 
     /// The resource after an update with validated `fields` at `now` (server side): a new
-    /// `FriendlyName`, a new `Sandbox` (apn only, decision D2), `date_updated` (D1).
+    /// `FriendlyName`, a new `Sandbox` (apn only, decision D2), `date_updated` (D1), and a
+    /// new type where the API takes `Type` on update (D49: a type that becomes apn starts
+    /// as production, one that stops being apn has a null `sandbox`).
     #[must_use]
     pub fn updated(mut self, fields: &ClassicFields, now: OffsetDateTime) -> Self {
+        if self.credential_type.as_ref() != Some(&fields.credential_type) {
+            self.sandbox = (fields.credential_type == ClassicCredentialType::Apn)
+                .then(|| SANDBOX_FALSE.to_owned());
+            self.credential_type = Some(fields.credential_type.clone());
+        }
         if let Some(name) = &fields.friendly_name {
             self.friendly_name = Some(name.as_str().to_owned());
         }

@@ -34,18 +34,20 @@ pub struct UpdateCredentialRequest {
     pub api_key: Option<Secret<String>>,
     /// `Secret` (fcm).
     pub secret: Option<Secret<String>>,
+    /// `Type`, read only by [`Self::decode_with_type`] (Conversations v1, decision D49).
+    pub credential_type: Option<String>,
 }
 
 impl UpdateCredentialRequest {
     /// Every parameter the API reads, in documentation order (the order of [`Self::encode`]).
-    pub const PARAMETERS: &'static [&'static str] = &[
-        "FriendlyName",
-        "Certificate",
-        "PrivateKey",
-        "Sandbox",
-        "ApiKey",
-        "Secret",
-    ];
+    pub const PARAMETERS: &'static [&'static str] = match Self::PARAMETERS_WITH_TYPE {
+        [_type, rest @ ..] => rest,
+        [] => &[],
+    };
+
+    /// [`Self::PARAMETERS`] and `Type`, for the APIs whose update takes it: the create's.
+    pub const PARAMETERS_WITH_TYPE: &'static [&'static str] =
+        super::CreateCredentialRequest::PARAMETERS;
 
     /// An update that renames the credential (client side).
     pub fn rename(name: impl Into<String>) -> Self {
@@ -58,8 +60,18 @@ impl UpdateCredentialRequest {
     /// Decodes a form body (server side); see
     /// [`CreateCredentialRequest::decode`](super::CreateCredentialRequest::decode).
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let mut found = form::parse_body(bytes, Self::PARAMETERS)?;
+        Self::decode_from(bytes, Self::PARAMETERS)
+    }
+
+    /// [`Self::decode`] for an API whose update takes `Type` (Conversations v1).
+    pub fn decode_with_type(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_from(bytes, Self::PARAMETERS_WITH_TYPE)
+    }
+
+    fn decode_from(bytes: &[u8], parameters: &[&'static str]) -> Result<Self, DecodeError> {
+        let mut found = form::parse_body(bytes, parameters)?;
         Ok(Self {
+            credential_type: found.remove("Type"),
             friendly_name: found.remove("FriendlyName"),
             certificate: found.remove("Certificate").map(Secret::new),
             private_key: found.remove("PrivateKey").map(Secret::new),
@@ -72,6 +84,7 @@ impl UpdateCredentialRequest {
     /// Encodes the form body (client side), parameters in documentation order.
     pub fn encode(&self) -> Vec<u8> {
         form::write([
+            ("Type", self.credential_type.as_deref()),
             ("FriendlyName", self.friendly_name.as_deref()),
             ("Certificate", exposed(self.certificate.as_ref())),
             ("PrivateKey", exposed(self.private_key.as_ref())),
@@ -83,9 +96,10 @@ impl UpdateCredentialRequest {
     }
 
     /// The input of core's [`check_classic_update`](credspec_core::rules::check_classic_update)
-    /// (`Type` is never set).
+    /// (`Type` only when [`Self::decode_with_type`] read it).
     pub fn to_params(&self) -> ClassicParams {
         let mut params = ClassicParams::default();
+        params.credential_type.clone_from(&self.credential_type);
         params.friendly_name.clone_from(&self.friendly_name);
         params.certificate.clone_from(&self.certificate);
         params.private_key.clone_from(&self.private_key);
@@ -124,5 +138,41 @@ mod tests {
                 .field(),
             Some("FriendlyName")
         );
+    }
+
+    #[test]
+    fn conversations_reads_type_and_core_checks_the_fields_against_it() {
+        let ctx = MaterialContext::new(
+            MaterialPolicy::AllowPlaceholders,
+            credspec_core::time::macros::datetime!(2026-01-01 0:00 UTC),
+        );
+        let request = UpdateCredentialRequest::decode_with_type(b"Type=FcM&Secret=x").unwrap();
+        assert_eq!(request.credential_type.as_deref(), Some("FcM"));
+        assert_eq!(
+            UpdateCredentialRequest::decode(&request.encode()).unwrap(),
+            UpdateCredentialRequest::decode(b"Secret=x").unwrap()
+        );
+        let params = request.to_params();
+        let fields = Profile::Vendor
+            .judge(check_classic_update(
+                &ClassicCredentialType::Apn,
+                &params,
+                &ctx,
+            ))
+            .unwrap();
+        assert_eq!(fields.value.credential_type, ClassicCredentialType::Fcm);
+        // Secret is checked as fcm material (a finding: `x` is no server key), and is not a
+        // field of another type.
+        let rules: Vec<RuleId> = fields.findings.iter().map(|v| v.rule).collect();
+        assert_eq!(
+            rules,
+            [RuleId::MaterialFcmServerKey],
+            "{:?}",
+            fields.findings
+        );
+        let unknown = UpdateCredentialRequest::decode_with_type(b"Type=voip").unwrap();
+        let err = check_classic_update(&ClassicCredentialType::Apn, &unknown.to_params(), &ctx)
+            .unwrap_err();
+        assert_eq!(err[0].rule, RuleId::ClassicTypeEnum);
     }
 }

@@ -58,7 +58,7 @@ fn every_decoder(bytes: &[u8]) {
 
 fn every_text_decoder(text: &str) {
     if let Ok(q) = ListCredentialQuery::decode(text) {
-        let _ = q.to_page_request();
+        let _ = q.to_page_request(1000);
     }
     let _ = FetchCredentialRequest::from_path_param(text);
     let _ = FetchPushCredentialRequest::from_path_param(text);

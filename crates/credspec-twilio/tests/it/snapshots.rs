@@ -48,7 +48,7 @@ fn classic(api_dir: &str, api: &ClassicApi) {
     let mut resource = CredentialResource::decode(RESOURCE.as_bytes()).expect("documented body");
     resource.url = resource.sid.as_deref().map(|sid| api.item_url(sid));
     snapshot(api_dir, "credential_response", resource.encode());
-    let page = check_classic_paging(None, None).expect("default page");
+    let page = check_classic_paging(None, None, 1000).expect("default page");
     let current = ListCredentialQuery::page(page.size, page.page);
     let meta = PageMeta::new(api, page, &current, None, None);
     snapshot(

@@ -1,0 +1,462 @@
+//! The one table of APIs: every vendor fact that more than one layer needs, in [`APIS`].
+//!
+//! The codecs, the emulator, the conformance runner and the CLI all read this table, and
+//! none of them lists the APIs again: they walk [`APIS`] or dispatch on an API's
+//! [`Shape`], never on its id. Adding an API is one row here, one `specs/` directory and,
+//! for a new [`Shape`], its codec wiring; a registry test (in the CLI, the crate that sees
+//! every layer) fails while any layer lacks it. The enums are exhaustive on purpose: a new
+//! variant is a compile error in every layer that has not handled it yet.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// One API of the table, as named in `specs/` (`twilio/notify-v1`): the directory of its
+/// documents and the `api` member of its cases.
+///
+/// Each variant has its row in [`APIS`], at the position of its discriminant (a compile-time
+/// check enforces it), so [`ApiId::api`] is a plain look-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum ApiId {
+    /// Twilio Notify v1 Credentials.
+    TwilioNotifyV1,
+    /// Twilio Chat v2 (and IP-Messaging v2) Credentials.
+    TwilioChatV2,
+    /// Twilio Conversations v1 Credentials.
+    TwilioConversationsV1,
+    /// Twilio Comms push credentials.
+    TwilioCommsV1,
+    /// Telnyx mobile push credentials.
+    TelnyxMobilePush,
+    /// Telnyx telephony credentials.
+    TelnyxTelephony,
+}
+
+/// Whose API it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Vendor {
+    /// Twilio.
+    Twilio,
+    /// Telnyx.
+    Telnyx,
+}
+
+impl Vendor {
+    /// `twilio` or `telnyx`, as in ids and paths.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Twilio => "twilio",
+            Self::Telnyx => "telnyx",
+        }
+    }
+}
+
+/// The wire format an API shares with its siblings: which codec reads it and which rules
+/// apply. Layers dispatch on this, so an API of a known shape needs no code of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// Twilio's classic `CR...` push credential (form bodies, `{code, message, more_info,
+    /// status}` errors), which Notify v1, Chat v2, IP-Messaging v2 and Conversations v1 all
+    /// manage as one account-level resource (decision D48).
+    TwilioClassic {
+        /// The largest `PageSize` a list accepts.
+        page_size_max: u32,
+        /// Whether an update may change `Type` (Conversations v1 only).
+        type_on_update: bool,
+    },
+    /// Twilio Comms push credentials (JSON, `{errors: [...]}`).
+    TwilioComms,
+    /// Telnyx mobile push credentials.
+    TelnyxMobilePush,
+    /// Telnyx telephony (SIP) credentials.
+    TelnyxTelephony,
+}
+
+/// Which error body an API answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorFormat {
+    /// `{code, message, more_info, status}` with an integer code.
+    TwilioClassic,
+    /// `{errors: [{code, message, infoUrl, context}]}` with integer codes.
+    TwilioComms,
+    /// `{errors: [{code, title, detail, source, meta}]}` with string codes.
+    Telnyx,
+}
+
+/// How a request authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthScheme {
+    /// HTTP Basic with the account SID and auth token, or an API key SID and secret.
+    TwilioBasic,
+    /// `Authorization: Bearer` with an API key.
+    Bearer,
+}
+
+/// Where an API is served: the vendor's host and the emulator's path prefix for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Site {
+    /// The vendor's host (`notify.twilio.com`).
+    pub host: &'static str,
+    /// The emulator's path prefix standing for that host (`/twilio/notify`).
+    pub prefix: &'static str,
+}
+
+/// The operation that deletes one resource, and its success status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Delete {
+    /// Its operationId (`DeleteCredential`).
+    pub operation: &'static str,
+    /// Its success status (204; 202 for Comms; 200 for Telnyx telephony).
+    pub status: u16,
+    /// Whether that answer has a body (Comms' 202 and Telnyx telephony's 200 do).
+    pub body: bool,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Api {
+    /// Its id.
+    pub id: ApiId,
+    /// Its id as text: the directory under `specs/` (`twilio/notify-v1`).
+    pub name: &'static str,
+    /// Its name for people (`Twilio Notify v1`).
+    pub title: &'static str,
+    /// Its vendor.
+    pub vendor: Vendor,
+    /// Its wire format.
+    pub shape: Shape,
+    /// Where it is served; the first is where its documented examples point.
+    pub sites: &'static [Site],
+    /// The version segment of its paths (`v1`).
+    pub version: &'static str,
+    /// The collection's path (`/v1/Credentials`); one resource is `{collection}/{id}`.
+    pub collection_path: &'static str,
+    /// The JSON pointer to a created resource's id in the create answer (`/sid`).
+    pub id_pointer: &'static str,
+    /// Its error body.
+    pub error_format: ErrorFormat,
+    /// Its authentication.
+    pub auth: AuthScheme,
+    /// The end of the variable naming its base URL for the runner: `CREDSPEC_TARGET_` +
+    /// this (`TWILIO_NOTIFY`).
+    pub env_suffix: &'static str,
+    /// The operation that deletes.
+    pub delete: Delete,
+    /// The account state it keeps: APIs of one store see each other's writes (the classic
+    /// Twilio APIs, decision D48), so a client of one must not assume it is alone in it.
+    pub store: &'static str,
+}
+
+impl Site {
+    /// The site of `host`, at `prefix` on the emulator.
+    pub const fn new(host: &'static str, prefix: &'static str) -> Self {
+        Self { host, prefix }
+    }
+}
+
+const fn site(host: &'static str, prefix: &'static str) -> Site {
+    Site::new(host, prefix)
+}
+
+/// The classic shape with Notify's and Chat's limits.
+const CLASSIC: Shape = Shape::TwilioClassic {
+    page_size_max: crate::rules::CLASSIC_PAGE_SIZE.1,
+    type_on_update: false,
+};
+
+const DELETE_CREDENTIAL: Delete = Delete {
+    operation: "DeleteCredential",
+    status: 204,
+    body: false,
+};
+
+/// Every API, in the order of [`ApiId`]'s variants.
+pub const APIS: [Api; 6] = [
+    Api {
+        id: ApiId::TwilioNotifyV1,
+        name: "twilio/notify-v1",
+        title: "Twilio Notify v1",
+        vendor: Vendor::Twilio,
+        shape: CLASSIC,
+        sites: &[site("notify.twilio.com", "/twilio/notify")],
+        version: "v1",
+        collection_path: "/v1/Credentials",
+        id_pointer: "/sid",
+        error_format: ErrorFormat::TwilioClassic,
+        auth: AuthScheme::TwilioBasic,
+        env_suffix: "TWILIO_NOTIFY",
+        delete: DELETE_CREDENTIAL,
+        store: "twilio/classic",
+    },
+    Api {
+        id: ApiId::TwilioChatV2,
+        name: "twilio/chat-v2",
+        title: "Twilio Chat v2 / IP-Messaging v2",
+        vendor: Vendor::Twilio,
+        shape: CLASSIC,
+        sites: &[
+            site("chat.twilio.com", "/twilio/chat"),
+            site("ip-messaging.twilio.com", "/twilio/ip-messaging"),
+        ],
+        version: "v2",
+        collection_path: "/v2/Credentials",
+        id_pointer: "/sid",
+        error_format: ErrorFormat::TwilioClassic,
+        auth: AuthScheme::TwilioBasic,
+        env_suffix: "TWILIO_CHAT",
+        delete: DELETE_CREDENTIAL,
+        store: "twilio/classic",
+    },
+    Api {
+        id: ApiId::TwilioConversationsV1,
+        name: "twilio/conversations-v1",
+        title: "Twilio Conversations v1",
+        vendor: Vendor::Twilio,
+        shape: Shape::TwilioClassic {
+            page_size_max: 100,
+            type_on_update: true,
+        },
+        sites: &[site("conversations.twilio.com", "/twilio/conversations")],
+        version: "v1",
+        collection_path: "/v1/Credentials",
+        id_pointer: "/sid",
+        error_format: ErrorFormat::TwilioClassic,
+        auth: AuthScheme::TwilioBasic,
+        env_suffix: "TWILIO_CONVERSATIONS",
+        delete: DELETE_CREDENTIAL,
+        store: "twilio/classic",
+    },
+    Api {
+        id: ApiId::TwilioCommsV1,
+        name: "twilio/comms-v1",
+        title: "Twilio Comms",
+        vendor: Vendor::Twilio,
+        shape: Shape::TwilioComms,
+        sites: &[site("comms.twilio.com", "/twilio/comms")],
+        version: "v1",
+        collection_path: "/v1/PushNotifications/Credentials",
+        id_pointer: "/resourceId",
+        error_format: ErrorFormat::TwilioComms,
+        auth: AuthScheme::TwilioBasic,
+        env_suffix: "TWILIO_COMMS",
+        delete: Delete {
+            operation: "DeletePushCredential",
+            status: 202,
+            body: true,
+        },
+        store: "twilio/comms-v1",
+    },
+    Api {
+        id: ApiId::TelnyxMobilePush,
+        name: "telnyx/mobile-push-credentials",
+        title: "Telnyx mobile push credentials",
+        vendor: Vendor::Telnyx,
+        shape: Shape::TelnyxMobilePush,
+        sites: &[site("api.telnyx.com", "/telnyx")],
+        version: "v2",
+        collection_path: "/v2/mobile_push_credentials",
+        id_pointer: "/data/id",
+        error_format: ErrorFormat::Telnyx,
+        auth: AuthScheme::Bearer,
+        env_suffix: "TELNYX_PUSH",
+        delete: Delete {
+            operation: "DeletePushCredentialById",
+            status: 204,
+            body: false,
+        },
+        store: "telnyx/mobile-push-credentials",
+    },
+    Api {
+        id: ApiId::TelnyxTelephony,
+        name: "telnyx/telephony-credentials",
+        title: "Telnyx telephony credentials",
+        vendor: Vendor::Telnyx,
+        shape: Shape::TelnyxTelephony,
+        sites: &[site("api.telnyx.com", "/telnyx")],
+        version: "v2",
+        collection_path: "/v2/telephony_credentials",
+        id_pointer: "/data/id",
+        error_format: ErrorFormat::Telnyx,
+        auth: AuthScheme::Bearer,
+        env_suffix: "TELNYX_TELEPHONY",
+        delete: Delete {
+            operation: "DeleteTelephonyCredential",
+            status: 200,
+            body: true,
+        },
+        store: "telnyx/telephony-credentials",
+    },
+];
+
+// Each row sits at its id's discriminant, so `ApiId::api` cannot miss.
+const _: () = {
+    let mut i = 0;
+    while i < APIS.len() {
+        assert!(APIS[i].id as usize == i, "APIS is out of ApiId's order");
+        i += 1;
+    }
+};
+
+impl ApiId {
+    /// Every API, in the table's order.
+    pub const ALL: [Self; APIS.len()] = {
+        let mut all = [Self::TwilioNotifyV1; APIS.len()];
+        let mut i = 0;
+        while i < APIS.len() {
+            all[i] = APIS[i].id;
+            i += 1;
+        }
+        all
+    };
+
+    /// Its row of the table.
+    pub const fn api(self) -> &'static Api {
+        &APIS[self as usize]
+    }
+
+    /// Its id as text (`twilio/notify-v1`).
+    pub const fn as_str(self) -> &'static str {
+        self.api().name
+    }
+
+    /// Its vendor.
+    pub const fn vendor(self) -> Vendor {
+        self.api().vendor
+    }
+
+    /// Its error body.
+    pub const fn error_format(self) -> ErrorFormat {
+        self.api().error_format
+    }
+
+    /// The variable naming its base URL for the conformance runner
+    /// (`CREDSPEC_TARGET_TWILIO_NOTIFY`).
+    pub fn env_var(self) -> String {
+        format!("CREDSPEC_TARGET_{}", self.api().env_suffix)
+    }
+}
+
+impl Api {
+    /// The path of one resource (`/v1/Credentials/{id}`).
+    pub fn item_path(&self, id: &str) -> String {
+        format!("{}/{id}", self.collection_path)
+    }
+}
+
+impl fmt::Display for ApiId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An id that names no API of the table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown API {0:?} (expected one of: {list})", list = ApiId::ALL.map(ApiId::as_str).join(", "))]
+pub struct UnknownApi(pub String);
+
+impl FromStr for ApiId {
+    type Err = UnknownApi;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| UnknownApi(s.to_owned()))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl serde::Serialize for ApiId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl ApiId {
+    /// An API by its id (`twilio/notify-v1`) or its last segment (`notify-v1`).
+    pub fn from_name(name: &str) -> Result<Self, UnknownApi> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == name || a.as_str().rsplit('/').next() == Some(name))
+            .ok_or_else(|| UnknownApi(name.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A variant without a row cannot be listed here without the compiler asking for it
+    /// (the match is exhaustive), and then fails the look-up.
+    #[test]
+    fn every_variant_has_its_row() {
+        let variant = |id: ApiId| match id {
+            ApiId::TwilioNotifyV1
+            | ApiId::TwilioChatV2
+            | ApiId::TwilioConversationsV1
+            | ApiId::TwilioCommsV1
+            | ApiId::TelnyxMobilePush
+            | ApiId::TelnyxTelephony => id,
+        };
+        for id in [
+            ApiId::TwilioNotifyV1,
+            ApiId::TwilioChatV2,
+            ApiId::TwilioConversationsV1,
+            ApiId::TwilioCommsV1,
+            ApiId::TelnyxMobilePush,
+            ApiId::TelnyxTelephony,
+        ] {
+            assert_eq!(variant(id).api().id, id);
+            assert!(ApiId::ALL.contains(&id), "{id:?}");
+        }
+    }
+
+    #[test]
+    fn names_and_variables_are_unique_and_parse_back() {
+        let mut names = std::collections::BTreeSet::new();
+        let mut vars = std::collections::BTreeSet::new();
+        let mut prefixes = std::collections::BTreeMap::new();
+        for api in &APIS {
+            assert!(names.insert(api.name), "{}", api.name);
+            assert!(vars.insert(api.env_suffix), "{}", api.env_suffix);
+            assert_eq!(api.name.parse::<ApiId>(), Ok(api.id));
+            assert_eq!(
+                ApiId::from_name(api.name.rsplit('/').next().unwrap()),
+                Ok(api.id)
+            );
+            assert!(api.name.starts_with(api.vendor.as_str()), "{}", api.name);
+            assert!(
+                api.collection_path
+                    .starts_with(&format!("/{}/", api.version)),
+                "{}",
+                api.name
+            );
+            assert!(!api.sites.is_empty(), "{}", api.name);
+            for site in api.sites {
+                // A prefix is one vendor's, and a host names one prefix.
+                assert!(
+                    site.prefix
+                        .starts_with(&format!("/{}", api.vendor.as_str()))
+                );
+                let before = prefixes.insert(site.host, site.prefix);
+                assert!(before.is_none_or(|p| p == site.prefix), "{}", site.host);
+            }
+        }
+        assert_eq!(
+            "twilio/nope".parse::<ApiId>(),
+            Err(UnknownApi(String::from("twilio/nope")))
+        );
+        assert_eq!(
+            ApiId::TwilioConversationsV1.env_var(),
+            "CREDSPEC_TARGET_TWILIO_CONVERSATIONS"
+        );
+    }
+}
