@@ -889,18 +889,11 @@ impl Runner {
         let mut scope = self.base_scope(case);
         let mut skip = None;
         for step in &case.steps {
-            // A step on another API of the store runs as a case of that API: its base URL,
-            // its document and its domain checks.
-            let elsewhere = step.api.filter(|api| *api != case.api).map(|api| Case {
-                api,
-                ..case.clone()
-            });
-            let on = elsewhere.as_ref().unwrap_or(case);
-            // `{{base_url}}` is the base of the API the step is sent to.
-            if let Some(base) = self.target.base(on.api) {
-                scope.set("base_url", base);
-            }
-            match self.step(on, step, &mut scope, report, false).await {
+            let sent = match self.placed(case, step, &mut scope) {
+                Ok((runner, on)) => runner.step(&on, step, &mut scope, report, false).await,
+                Err(why) => Err(why),
+            };
+            match sent {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(why) => {
@@ -909,14 +902,46 @@ impl Runner {
                 }
             }
         }
-        if let Some(base) = self.target.base(case.api) {
-            scope.set("base_url", base);
-        }
         for step in &case.cleanup {
             // Cleanup runs whatever happened, over whatever was captured.
-            let _ = self.step(case, step, &mut scope, report, true).await;
+            if let Ok((runner, on)) = self.placed(case, step, &mut scope) {
+                let _ = runner.step(&on, step, &mut scope, report, true).await;
+            }
         }
         skip.map_or(Ok(()), Err)
+    }
+
+    /// Where a step of `case` is sent: a step on another API of the store runs as a case of
+    /// that API (its base URL, its document, its domain checks), a step in another region
+    /// against the API's base there; `{{base_url}}` becomes that base. `Err` (the case is
+    /// skipped) when the target gives no base in the step's region.
+    fn placed(&self, case: &Case, step: &Step, scope: &mut Scope) -> Result<(Self, Case), String> {
+        let api = step.api.unwrap_or(case.api);
+        let on = Case {
+            api,
+            ..case.clone()
+        };
+        let runner = match &step.region {
+            None => self.clone(),
+            Some(region) => {
+                let base = self
+                    .target
+                    .regional_base(api, region)
+                    .ok_or_else(|| format!("the target gives {api} no base in region {region}"))?;
+                self.rebased(api, &base)
+            }
+        };
+        if let Some(base) = runner.target.base(api) {
+            scope.set("base_url", base);
+        }
+        Ok((runner, on))
+    }
+
+    /// The same runner with `api` at `base` (a step in another region).
+    fn rebased(&self, api: ApiId, base: &str) -> Self {
+        let mut runner = self.clone();
+        runner.target = Arc::new(self.target.rebased(api, base));
+        runner
     }
 
     /// Sends one request to the base URL of each of `apis` that the targets (this one, and

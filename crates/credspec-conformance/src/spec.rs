@@ -517,6 +517,11 @@ pub struct Step {
     /// classic Twilio APIs manage one credential, decision D48); the case's own by default.
     #[serde(default)]
     pub api: Option<ApiId>,
+    /// The Twilio region the step is sent to (`au1`; decision D50): the target's base of the
+    /// API in that region ([`crate::target::Target::regional_base`]); the default region by
+    /// default.
+    #[serde(default)]
+    pub region: Option<String>,
     /// How many times to run it (`{{i}}` is the 1-based index).
     #[serde(default)]
     pub repeat: Option<u32>,

@@ -224,6 +224,40 @@ impl Target {
         self.bases.get(&api).map(String::as_str)
     }
 
+    /// The base URL of `api` in Twilio region `region`, derived from its base: an emulator
+    /// base that ends in one of the API's prefixes gets the region's prefix
+    /// (`.../twilio/notify` → `.../twilio/au1/notify`), a vendor host the regional host
+    /// through the region's edge (`https://notify.twilio.com` →
+    /// `https://notify.sydney.au1.twilio.com`); the default region is the base itself.
+    /// `None` for an API that is not regional, a region core does not know, or a base of
+    /// another form.
+    pub fn regional_base(&self, api: ApiId, region: &str) -> Option<String> {
+        let base = self.base(api)?;
+        let row = api.api();
+        let region = credspec_core::api::twilio_region(region).filter(|_| row.regional)?;
+        if region.id == credspec_core::api::TWILIO_DEFAULT_REGION {
+            return Some(base.to_owned());
+        }
+        row.sites.iter().find_map(|site| {
+            if let Some(root) = base.strip_suffix(site.prefix) {
+                return Some(format!("{root}{}", site.regional_prefix(region.id)));
+            }
+            let (scheme, host) = base.split_once("://")?;
+            (host == site.host)
+                .then(|| format!("{scheme}://{}", site.regional_host(region.edge, region.id)))
+        })
+    }
+
+    /// The same target with `api` at `base` (a trailing `/` dropped).
+    #[must_use]
+    pub fn rebased(&self, api: ApiId, base: &str) -> Self {
+        let mut target = self.clone();
+        target
+            .bases
+            .insert(api, base.trim_end_matches('/').to_owned());
+        target
+    }
+
     /// The targeted APIs.
     pub fn apis(&self) -> impl Iterator<Item = ApiId> + '_ {
         self.bases.keys().copied()
@@ -317,6 +351,26 @@ mod tests {
                 .authorization(ApiId::TwilioNotifyV1, Auth::ApiKey)
                 .is_err()
         );
+        assert_eq!(
+            target
+                .regional_base(ApiId::TwilioNotifyV1, "au1")
+                .as_deref(),
+            Some("http://localhost:1/twilio/au1/notify")
+        );
+        assert_eq!(
+            target
+                .regional_base(ApiId::TwilioNotifyV1, "us1")
+                .as_deref(),
+            Some("http://localhost:1/twilio/notify")
+        );
+        assert_eq!(target.regional_base(ApiId::TwilioNotifyV1, "mars1"), None);
+        let live = target.rebased(ApiId::TwilioNotifyV1, "https://notify.twilio.com/");
+        assert_eq!(
+            live.regional_base(ApiId::TwilioNotifyV1, "ie1").as_deref(),
+            Some("https://notify.dublin.ie1.twilio.com")
+        );
+        let elsewhere = target.rebased(ApiId::TwilioNotifyV1, "https://mock.example/notify");
+        assert_eq!(elsewhere.regional_base(ApiId::TwilioNotifyV1, "au1"), None);
         assert_eq!(
             target.authorization(ApiId::TwilioNotifyV1, Auth::Missing),
             Ok(None)

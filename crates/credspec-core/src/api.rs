@@ -148,6 +148,9 @@ pub struct Api {
     /// The account state it keeps: APIs of one store see each other's writes (the classic
     /// Twilio APIs, decision D48), so a client of one must not assume it is alone in it.
     pub store: &'static str,
+    /// Whether it is also served in Twilio's other processing regions ([`TWILIO_REGIONS`]),
+    /// each with a store of its own (decision D50).
+    pub regional: bool,
 }
 
 impl Site {
@@ -155,6 +158,97 @@ impl Site {
     pub const fn new(host: &'static str, prefix: &'static str) -> Self {
         Self { host, prefix }
     }
+
+    /// The product label of its host (`notify` of `notify.twilio.com`).
+    pub fn product(&self) -> &'static str {
+        self.host.split('.').next().unwrap_or(self.host)
+    }
+
+    /// Its host in `region` through `edge`: `{product}.{edge}.{region}.twilio.com`, as the
+    /// Twilio SDKs build it when a region or edge is set.
+    pub fn regional_host(&self, edge: &str, region: &str) -> String {
+        format!("{}.{edge}.{region}.twilio.com", self.product())
+    }
+
+    /// Its emulator prefix in `region`, for clients that change only the base URL:
+    /// `/twilio/{region}/{product}` (`/twilio/au1/notify`).
+    pub fn regional_prefix(&self, region: &str) -> String {
+        let (vendor, product) = self
+            .prefix
+            .trim_start_matches('/')
+            .split_once('/')
+            .unwrap_or(("twilio", self.product()));
+        format!("/{vendor}/{region}/{product}")
+    }
+}
+
+/// A Twilio processing region and the edge location its traffic enters by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Region {
+    /// Its id (`au1`).
+    pub id: &'static str,
+    /// Its edge location (`sydney`).
+    pub edge: &'static str,
+}
+
+/// The default region: a host without region (`notify.twilio.com`) is in it.
+pub const TWILIO_DEFAULT_REGION: &str = "us1";
+
+/// Twilio's processing regions that the Twilio CLI and SDKs address, with each one's edge
+/// (Twilio's Global Infrastructure pages; decision D50).
+pub const TWILIO_REGIONS: &[Region] = &[
+    Region {
+        id: "us1",
+        edge: "ashburn",
+    },
+    Region {
+        id: "ie1",
+        edge: "dublin",
+    },
+    Region {
+        id: "au1",
+        edge: "sydney",
+    },
+    Region {
+        id: "jp1",
+        edge: "tokyo",
+    },
+];
+
+/// Twilio's public edge locations: any of them reaches any region.
+pub const TWILIO_EDGES: &[&str] = &[
+    "ashburn",
+    "umatilla",
+    "dublin",
+    "frankfurt",
+    "sao-paulo",
+    "singapore",
+    "sydney",
+    "tokyo",
+    "roaming",
+];
+
+/// The region a Twilio region id names.
+pub fn twilio_region(id: &str) -> Option<&'static Region> {
+    TWILIO_REGIONS.iter().find(|r| r.id == id)
+}
+
+/// The API, site and region of a regional host (`notify.sydney.au1.twilio.com`): a product
+/// host of a regional API of the table, a known edge and a known region.
+pub fn regional_site(host: &str) -> Option<(&'static Api, &'static Site, &'static Region)> {
+    let rest = host.strip_suffix(".twilio.com")?;
+    let mut labels = rest.splitn(3, '.');
+    let (product, edge, region) = (labels.next()?, labels.next()?, labels.next()?);
+    if !TWILIO_EDGES.contains(&edge) {
+        return None;
+    }
+    let region = twilio_region(region)?;
+    APIS.iter()
+        .filter(|api| api.regional)
+        .flat_map(|api| api.sites.iter().map(move |site| (api, site)))
+        .find(|(_, site)| site.product() == product)
+        .map(|(api, site)| (api, site, region))
 }
 
 const fn site(host: &'static str, prefix: &'static str) -> Site {
@@ -190,6 +284,7 @@ pub const APIS: [Api; 6] = [
         env_suffix: "TWILIO_NOTIFY",
         delete: DELETE_CREDENTIAL,
         store: "twilio/classic",
+        regional: true,
     },
     Api {
         id: ApiId::TwilioChatV2,
@@ -209,6 +304,7 @@ pub const APIS: [Api; 6] = [
         env_suffix: "TWILIO_CHAT",
         delete: DELETE_CREDENTIAL,
         store: "twilio/classic",
+        regional: true,
     },
     Api {
         id: ApiId::TwilioConversationsV1,
@@ -228,6 +324,7 @@ pub const APIS: [Api; 6] = [
         env_suffix: "TWILIO_CONVERSATIONS",
         delete: DELETE_CREDENTIAL,
         store: "twilio/classic",
+        regional: true,
     },
     Api {
         id: ApiId::TwilioCommsV1,
@@ -248,6 +345,7 @@ pub const APIS: [Api; 6] = [
             body: true,
         },
         store: "twilio/comms-v1",
+        regional: false,
     },
     Api {
         id: ApiId::TelnyxMobilePush,
@@ -268,6 +366,7 @@ pub const APIS: [Api; 6] = [
             body: false,
         },
         store: "telnyx/mobile-push-credentials",
+        regional: false,
     },
     Api {
         id: ApiId::TelnyxTelephony,
@@ -288,6 +387,7 @@ pub const APIS: [Api; 6] = [
             body: true,
         },
         store: "telnyx/telephony-credentials",
+        regional: false,
     },
 ];
 
@@ -417,6 +517,45 @@ mod tests {
             assert_eq!(variant(id).api().id, id);
             assert!(ApiId::ALL.contains(&id), "{id:?}");
         }
+    }
+
+    #[test]
+    fn regional_hosts_and_prefixes() {
+        let notify = ApiId::TwilioNotifyV1.api().sites[0];
+        assert_eq!(
+            notify.regional_host("sydney", "au1"),
+            "notify.sydney.au1.twilio.com"
+        );
+        assert_eq!(notify.regional_prefix("au1"), "/twilio/au1/notify");
+        let (api, site, region) = regional_site("conversations.dublin.ie1.twilio.com").unwrap();
+        assert_eq!(
+            (api.id, site.host, region.id),
+            (
+                ApiId::TwilioConversationsV1,
+                "conversations.twilio.com",
+                "ie1"
+            )
+        );
+        let (api, site, _) = regional_site("ip-messaging.tokyo.jp1.twilio.com").unwrap();
+        assert_eq!(
+            (api.id, site.prefix),
+            (ApiId::TwilioChatV2, "/twilio/ip-messaging")
+        );
+        for not_regional in [
+            "notify.twilio.com",
+            "notify.au1.twilio.com",
+            "notify.mars.au1.twilio.com",
+            "notify.sydney.xx9.twilio.com",
+            "comms.sydney.au1.twilio.com",
+            "api.sydney.au1.twilio.com",
+            "notify.sydney.au1.twilio.com.evil",
+        ] {
+            assert!(regional_site(not_regional).is_none(), "{not_regional}");
+        }
+        for region in TWILIO_REGIONS {
+            assert!(TWILIO_EDGES.contains(&region.edge), "{}", region.id);
+        }
+        assert!(twilio_region(TWILIO_DEFAULT_REGION).is_some());
     }
 
     #[test]

@@ -259,14 +259,23 @@ fn request_host(headers: &HeaderMap, uri: &Uri) -> Option<String> {
     Some(host.trim_end_matches('.').to_ascii_lowercase())
 }
 
-/// The base path of the API whose vendor host the request names.
-pub(crate) fn vendor_base(headers: &HeaderMap, uri: &Uri) -> Option<&'static str> {
+/// The base path of the API whose vendor host the request names: a product host
+/// (`api.telnyx.com`), or a regional one (`notify.sydney.au1.twilio.com`: the region's
+/// prefix, `/twilio/au1/notify`).
+pub(crate) fn vendor_base(headers: &HeaderMap, uri: &Uri) -> Option<String> {
     let host = request_host(headers, uri)?;
+    if let Some((_, site, region)) = credspec_core::api::regional_site(&host) {
+        return Some(if region.id == credspec_core::api::TWILIO_DEFAULT_REGION {
+            site.prefix.to_owned()
+        } else {
+            site.regional_prefix(region.id)
+        });
+    }
     crate::APIS
         .iter()
         .flat_map(|api| api.sites)
         .find(|site| site.host == host)
-        .map(|site| site.prefix)
+        .map(|site| site.prefix.to_owned())
 }
 
 /// Middleware: a request addressed to a vendor host (`Host: api.telnyx.com`) is served by
@@ -275,7 +284,7 @@ pub(crate) fn vendor_base(headers: &HeaderMap, uri: &Uri) -> Option<&'static str
 pub(crate) async fn route_vendor_hosts(mut request: Request, next: Next) -> Response {
     if let Some(base) = vendor_base(request.headers(), request.uri()) {
         let path_and_query = request.uri().path_and_query().map_or("/", |p| p.as_str());
-        if request.uri().path() != "/healthz" && !path_and_query.starts_with(base) {
+        if request.uri().path() != "/healthz" && !path_and_query.starts_with(base.as_str()) {
             let rewritten = format!("{base}{path_and_query}");
             if let Ok(uri) = rewritten.parse::<Uri>() {
                 *request.uri_mut() = uri;
@@ -326,23 +335,32 @@ mod tests {
     #[test]
     fn vendor_hosts_map_to_base_paths() {
         let uri: Uri = "/v2/x".parse().unwrap();
+        let base = |host: &str| vendor_base(&headers(host), &uri);
+        assert_eq!(base("api.telnyx.com").as_deref(), Some("/telnyx"));
+        assert_eq!(base("API.Telnyx.com:443").as_deref(), Some("/telnyx"));
         assert_eq!(
-            vendor_base(&headers("api.telnyx.com"), &uri),
-            Some("/telnyx")
-        );
-        assert_eq!(
-            vendor_base(&headers("API.Telnyx.com:443"), &uri),
-            Some("/telnyx")
-        );
-        assert_eq!(
-            vendor_base(&headers("ip-messaging.twilio.com"), &uri),
+            base("ip-messaging.twilio.com").as_deref(),
             Some("/twilio/ip-messaging")
         );
-        assert_eq!(vendor_base(&headers("127.0.0.1:4010"), &uri), None);
+        // Regional hosts: the region's prefix; us1 is the default region's.
+        assert_eq!(
+            base("notify.sydney.au1.twilio.com").as_deref(),
+            Some("/twilio/au1/notify")
+        );
+        assert_eq!(
+            base("conversations.dublin.ie1.twilio.com").as_deref(),
+            Some("/twilio/ie1/conversations")
+        );
+        assert_eq!(
+            base("chat.ashburn.us1.twilio.com").as_deref(),
+            Some("/twilio/chat")
+        );
+        assert_eq!(base("notify.au1.twilio.com"), None);
+        assert_eq!(base("127.0.0.1:4010"), None);
         assert_eq!(vendor_base(&HeaderMap::new(), &uri), None);
         let absolute: Uri = "http://comms.twilio.com/v1/x".parse().unwrap();
         assert_eq!(
-            vendor_base(&HeaderMap::new(), &absolute),
+            vendor_base(&HeaderMap::new(), &absolute).as_deref(),
             Some("/twilio/comms")
         );
     }

@@ -20,6 +20,13 @@
 //! fetched, updated and deleted on Chat, IP-Messaging or Conversations, and each answer's
 //! `url` names the host and version that answered.
 //!
+//! The classic Twilio APIs are also served in Twilio's other regions (`ie1`, `au1`, `jp1`),
+//! each region with its own store (decision D50): on the host the Twilio SDKs build when a
+//! region and edge are set, `{product}.{edge}.{region}.twilio.com`
+//! (`notify.sydney.au1.twilio.com`), and at the prefix `/twilio/{region}/{product}`
+//! (`/twilio/au1/notify`) for clients that change only the base URL. The unprefixed paths
+//! and the plain vendor hosts are the default region, `us1`.
+//!
 //! Under its base path each API has exactly the vendor's paths. A request whose `Host` names
 //! a vendor host is served without the prefix (a proxy or a hosts-file entry works too).
 //! `GET /healthz` answers `{"status":"ok"}`.
@@ -77,7 +84,7 @@ use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::get;
-use credspec_core::api::Shape;
+use credspec_core::api::{Shape, TWILIO_DEFAULT_REGION, TWILIO_REGIONS};
 use credspec_core::material::MaterialPolicy;
 use credspec_core::random::RandomSource;
 use credspec_core::rules::{MaterialContext, Profile};
@@ -345,7 +352,19 @@ impl Emulator {
                 nested.push(site.prefix);
                 let routes = match api.shape {
                     Shape::TwilioClassic { .. } => {
-                        twilio::classic::routes(twilio::classic::Site::new(api, site))
+                        // Every other region at its own prefix, with its own store (D50).
+                        for region in TWILIO_REGIONS.iter().filter(|_| api.regional) {
+                            let regional = twilio::classic::Site::new(api, site, region.id);
+                            if region.id != TWILIO_DEFAULT_REGION {
+                                let prefix = regional.prefix().to_owned();
+                                apis = apis.nest(&prefix, twilio::classic::routes(regional));
+                            }
+                        }
+                        twilio::classic::routes(twilio::classic::Site::new(
+                            api,
+                            site,
+                            TWILIO_DEFAULT_REGION,
+                        ))
                     }
                     Shape::TwilioComms => twilio::comms::routes(),
                     Shape::TelnyxMobilePush | Shape::TelnyxTelephony => telnyx::routes(),

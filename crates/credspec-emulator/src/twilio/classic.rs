@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use credspec_core::api::{self, Api, Shape};
+use credspec_core::api::{self, Api, Shape, TWILIO_DEFAULT_REGION};
 use credspec_core::id::{AccountSid, CredentialSid};
 use credspec_core::rules::{check_classic_create, check_classic_update};
 use credspec_twilio::classic::{
@@ -57,34 +57,49 @@ impl http::VendorError for ErrorBody {
     }
 }
 
-/// The store of every classic credential: Notify, Chat, IP-Messaging and Conversations
-/// manage one `CR...` resource (decision D48).
-const STORE: &str = "us1";
-
-/// Where one classic API is served: its row of core's table and one of its sites.
-#[derive(Debug, Clone, Copy)]
+/// Where one classic API is served: its row of core's table, one of its sites, and the region
+/// whose store it reads and writes. Notify, Chat, IP-Messaging and Conversations manage one
+/// `CR...` resource, so the store is the region's alone (decisions D48, D50).
+#[derive(Debug, Clone)]
 pub(crate) struct Site {
     api: &'static Api,
-    site: &'static api::Site,
+    region: &'static str,
+    /// The emulator prefix it is nested at (`/twilio/notify`, `/twilio/au1/notify`).
+    prefix: Arc<str>,
 }
 
 impl Site {
-    /// `site` of `api`.
-    pub(crate) fn new(api: &'static Api, site: &'static api::Site) -> Self {
-        Self { api, site }
+    /// `site` of `api` in `region`, at the site's own prefix for the default region and at
+    /// its regional prefix otherwise.
+    pub(crate) fn new(api: &'static Api, site: &'static api::Site, region: &'static str) -> Self {
+        let prefix = if region == TWILIO_DEFAULT_REGION {
+            site.prefix.to_owned()
+        } else {
+            site.regional_prefix(region)
+        };
+        Self {
+            api,
+            region,
+            prefix: prefix.into(),
+        }
     }
 
-    /// The store its credentials live in.
-    fn store(self) -> &'static str {
-        STORE
+    /// The prefix it is nested at.
+    pub(crate) fn prefix(&self) -> &str {
+        &self.prefix
     }
 
-    fn api(self, headers: &HeaderMap, uri: &Uri) -> ClassicApi {
-        ClassicApi::new(base_url(headers, uri, self.site.prefix), self.api.version)
+    /// The store its credentials live in: its region's.
+    fn store(&self) -> &'static str {
+        self.region
+    }
+
+    fn api(&self, headers: &HeaderMap, uri: &Uri) -> ClassicApi {
+        ClassicApi::new(base_url(headers, uri, &self.prefix), self.api.version)
     }
 
     /// The largest `PageSize` it accepts, and whether its update takes `Type`.
-    fn limits(self) -> (u32, bool) {
+    fn limits(&self) -> (u32, bool) {
         match self.api.shape {
             Shape::TwilioClassic {
                 page_size_max,
@@ -167,6 +182,7 @@ async fn create(
     body: Body,
 ) -> Result<Response, Failure> {
     let account = account(&shared, &headers)?;
+    let store = site.store();
     let bytes = form_body(&headers, body).await?;
     let request =
         CreateCredentialRequest::decode(&bytes).map_err(|e| ErrorBody::from_decode_error(&e))?;
@@ -187,7 +203,7 @@ async fn create(
     let Ok(()) = shared
         .store
         .write(move |tx| {
-            rows::insert_classic(tx, &account, site.store(), sid.as_str(), &stored)?;
+            rows::insert_classic(tx, &account, store, sid.as_str(), &stored)?;
             Ok(Ok::<_, std::convert::Infallible>(()))
         })
         .await?;
@@ -212,6 +228,7 @@ async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
     let account = account(&shared, &headers)?;
+    let store = site.store();
     let query = ListCredentialQuery::decode(query.as_deref().unwrap_or_default())
         .map_err(|e| ErrorBody::from_decode_error(&e))?;
     let page = query
@@ -222,7 +239,7 @@ async fn list(
             &shared,
             &[
                 "classic",
-                site.store(),
+                store,
                 account.as_str(),
                 &page.size.to_string(),
                 &n.to_string(),
@@ -239,7 +256,7 @@ async fn list(
     let reader = account.clone();
     let mut items = shared
         .store
-        .read(move |tx| rows::list_classic(tx, &reader, site.store(), offset, size + 1))
+        .read(move |tx| rows::list_classic(tx, &reader, store, offset, size + 1))
         .await?;
     let has_next = items.len() > size;
     items.truncate(size);
@@ -267,10 +284,11 @@ async fn fetch(
     params: Result<RawPathParams, RawPathParamsRejection>,
 ) -> Result<Response, Failure> {
     let account = account(&shared, &headers)?;
+    let store = site.store();
     let sid = sid(&params, &uri)?;
     let found = shared
         .store
-        .read(move |tx| rows::get_classic(tx, &account, site.store(), sid.as_str()))
+        .read(move |tx| rows::get_classic(tx, &account, store, sid.as_str()))
         .await?
         .ok_or_else(|| ErrorBody::not_found(uri.path()))?;
     let api = site.api(&headers, &uri);
@@ -287,6 +305,7 @@ async fn update(
     body: Body,
 ) -> Result<Response, Failure> {
     let account = account(&shared, &headers)?;
+    let store = site.store();
     let sid = sid(&params, &uri)?;
     let bytes = form_body(&headers, body).await?;
     let decode = if site.limits().1 {
@@ -302,8 +321,7 @@ async fn update(
     let outcome = shared
         .store
         .write(move |tx| {
-            let Some(resource) = rows::get_classic(tx, &account, site.store(), sid.as_str())?
-            else {
+            let Some(resource) = rows::get_classic(tx, &account, store, sid.as_str())? else {
                 return Ok(Err(None));
             };
             let Some(stored_type) = resource.credential_type.clone() else {
@@ -318,7 +336,7 @@ async fn update(
                 Err(violations) => return Ok(Err(Some(violations))),
             };
             let resource = resource.updated(&checked.value, now);
-            rows::update_classic(tx, &account, site.store(), sid.as_str(), &resource)?;
+            rows::update_classic(tx, &account, store, sid.as_str(), &resource)?;
             Ok(Ok((resource, checked.findings)))
         })
         .await?;
@@ -340,12 +358,13 @@ async fn delete(
     params: Result<RawPathParams, RawPathParamsRejection>,
 ) -> Result<Response, Failure> {
     let account = account(&shared, &headers)?;
+    let store = site.store();
     let sid = sid(&params, &uri)?;
     let outcome = shared
         .store
         .write(move |tx| {
             Ok(
-                if rows::delete_classic(tx, &account, site.store(), sid.as_str())? {
+                if rows::delete_classic(tx, &account, store, sid.as_str())? {
                     Ok(())
                 } else {
                     Err(())

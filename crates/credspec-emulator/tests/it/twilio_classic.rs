@@ -723,3 +723,81 @@ async fn create_as_b(router: &Router, base: &str) {
     assert_eq!(reply.status, 201);
     assert_eq!(reply.json()["account_sid"], AC_B);
 }
+
+/// Regions are isolated (decision D50): a credential created in au1, on its regional host or
+/// its prefix, is seen in au1 through any edge and product, and nowhere else; each answer's
+/// url names the regional base that answered.
+#[tokio::test]
+async fn each_region_has_its_own_store() {
+    let h = harness();
+    let reply = Req::post("/v1/Credentials")
+        .header("host", "notify.sydney.au1.twilio.com")
+        .header("x-forwarded-proto", "https")
+        .as_a()
+        .form(&pairs(&gcm("in au1")))
+        .send(&h.router)
+        .await;
+    assert_eq!(reply.status, 201);
+    let sid = sid_of(&CredentialResource::decode(&reply.body).unwrap());
+    assert_eq!(
+        reply.json()["url"],
+        format!("https://notify.sydney.au1.twilio.com/v1/Credentials/{sid}").as_str()
+    );
+    // The prefix form of au1, another product, another edge: the same store.
+    let via_prefix = Req::get(&item("/twilio/au1/conversations/v1/Credentials", &sid))
+        .as_a()
+        .send(&h.router)
+        .await;
+    assert_eq!(via_prefix.status, 200);
+    assert_eq!(
+        via_prefix.json()["url"],
+        format!("http://localhost/twilio/au1/conversations/v1/Credentials/{sid}").as_str()
+    );
+    let via_edge = Req::get(&format!("/v2/Credentials/{sid}"))
+        .header("host", "chat.tokyo.au1.twilio.com")
+        .as_a()
+        .send(&h.router)
+        .await;
+    assert_eq!(via_edge.status, 200);
+    // Not in us1 (plain hosts and prefixes, or its regional host), not in ie1.
+    for (host, path) in [
+        ("localhost", item(NOTIFY, &sid)),
+        ("localhost", item(CONVERSATIONS, &sid)),
+        ("notify.twilio.com", format!("/v1/Credentials/{sid}")),
+        (
+            "notify.ashburn.us1.twilio.com",
+            format!("/v1/Credentials/{sid}"),
+        ),
+        ("localhost", item("/twilio/ie1/notify/v1/Credentials", &sid)),
+        (
+            "conversations.dublin.ie1.twilio.com",
+            format!("/v1/Credentials/{sid}"),
+        ),
+    ] {
+        Req::get(&path)
+            .header("host", host)
+            .as_a()
+            .send(&h.router)
+            .await
+            .assert_twilio(404, 20404);
+    }
+    assert!(
+        listed(&Req::get(NOTIFY).as_a().send(&h.router).await)
+            .credentials
+            .is_empty()
+    );
+    let au1 = listed(
+        &Req::get("/twilio/au1/notify/v1/Credentials")
+            .as_a()
+            .send(&h.router)
+            .await,
+    );
+    assert_eq!(au1.credentials.len(), 1);
+    // The retired region-only host form is not served.
+    let retired = Req::get("/v1/Credentials")
+        .header("host", "notify.au1.twilio.com")
+        .as_a()
+        .send(&h.router)
+        .await;
+    assert_eq!(retired.status, 404);
+}
