@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use credspec_conformance::spec::SpecSet;
-use credspec_core::api::Api;
+use credspec_core::api::{Api, TWILIO_REGIONS};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
@@ -116,15 +116,30 @@ async fn status(addr: std::net::SocketAddr, host: &str, path: &str) -> std::io::
 }
 
 /// The sites of `api` the emulator at `addr` does not serve: an unauthenticated list at the
-/// prefix, and on the vendor's host, must be the API's own 401, not the emulator's 404.
+/// prefix, and on the vendor's host (for a regional API, in every region too), must be the
+/// API's own 401, not the emulator's 404.
 async fn route_gaps(api: &Api, addr: std::net::SocketAddr) -> Vec<Gap> {
     let mut gaps = Vec::new();
     for site in api.sites {
-        let prefixed = format!("{}{}", site.prefix, api.collection_path);
-        for (host, path) in [
-            ("localhost", prefixed.as_str()),
-            (site.host, api.collection_path),
-        ] {
+        let mut places = vec![
+            (
+                String::from("localhost"),
+                format!("{}{}", site.prefix, api.collection_path),
+            ),
+            (site.host.to_owned(), api.collection_path.to_owned()),
+        ];
+        // A regional API in every region: its prefix and its host through the region's edge.
+        for region in TWILIO_REGIONS.iter().filter(|_| api.regional) {
+            places.push((
+                String::from("localhost"),
+                format!("{}{}", site.regional_prefix(region.id), api.collection_path),
+            ));
+            places.push((
+                site.regional_host(region.edge, region.id),
+                api.collection_path.to_owned(),
+            ));
+        }
+        for (host, path) in &places {
             match status(addr, host, path).await {
                 Ok(answer) if answer.starts_with("HTTP/1.1 401") => {}
                 Ok(answer) => gaps.push(Gap::Route(format!(
@@ -182,9 +197,10 @@ mod tests {
         let found = gaps(&new, &emulator).await;
         assert!(found.contains(&Gap::CaseSchema), "{found:?}");
         assert!(matches!(found[1], Gap::Specs(_)), "{found:?}");
+        // Its prefix and host, and both again in each of the four regions.
         assert_eq!(
             found.iter().filter(|g| matches!(g, Gap::Route(_))).count(),
-            2,
+            10,
             "{found:?}"
         );
 

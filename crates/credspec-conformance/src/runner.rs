@@ -912,8 +912,8 @@ impl Runner {
     }
 
     /// Where a step of `case` is sent: a step on another API of the store runs as a case of
-    /// that API (its base URL, its document, its domain checks), a step in another region
-    /// against the API's base there; `{{base_url}}` becomes that base. `Err` (the case is
+    /// that API (its base URL, its document, its domain checks), a step on another site or
+    /// in another region against the API's base there; `{{base_url}}` becomes that base. `Err` (the case is
     /// skipped) when the target gives no base in the step's region.
     fn placed(&self, case: &Case, step: &Step, scope: &mut Scope) -> Result<(Self, Case), String> {
         let api = step.api.unwrap_or(case.api);
@@ -921,15 +921,18 @@ impl Runner {
             api,
             ..case.clone()
         };
-        let runner = match &step.region {
-            None => self.clone(),
-            Some(region) => {
-                let base = self
-                    .target
-                    .regional_base(api, region)
-                    .ok_or_else(|| format!("the target gives {api} no base in region {region}"))?;
-                self.rebased(api, &base)
-            }
+        let runner = if step.site.is_none() && step.region.is_none() {
+            self.clone()
+        } else {
+            let (site, region) = (step.site.as_deref(), step.region.as_deref());
+            let base = self.target.base_at(api, site, region).ok_or_else(|| {
+                format!(
+                    "the target gives {api} no base at {} in region {}",
+                    site.unwrap_or("its own site"),
+                    region.unwrap_or(credspec_core::api::TWILIO_DEFAULT_REGION)
+                )
+            })?;
+            self.rebased(api, &base)
         };
         if let Some(base) = runner.target.base(api) {
             scope.set("base_url", base);

@@ -522,6 +522,10 @@ pub struct Step {
     /// default.
     #[serde(default)]
     pub region: Option<String>,
+    /// Another site of the API the step is sent to: one of its vendor hosts in core's table
+    /// (`ip-messaging.twilio.com` for Chat v2; [`crate::target::Target::base_at`]).
+    #[serde(default)]
+    pub site: Option<String>,
     /// How many times to run it (`{{i}}` is the 1-based index).
     #[serde(default)]
     pub repeat: Option<u32>,

@@ -224,28 +224,48 @@ impl Target {
         self.bases.get(&api).map(String::as_str)
     }
 
-    /// The base URL of `api` in Twilio region `region`, derived from its base: an emulator
-    /// base that ends in one of the API's prefixes gets the region's prefix
-    /// (`.../twilio/notify` → `.../twilio/au1/notify`), a vendor host the regional host
-    /// through the region's edge (`https://notify.twilio.com` →
-    /// `https://notify.sydney.au1.twilio.com`); the default region is the base itself.
-    /// `None` for an API that is not regional, a region core does not know, or a base of
-    /// another form.
-    pub fn regional_base(&self, api: ApiId, region: &str) -> Option<String> {
+    /// The base URL of `api` on another of its sites (`site`, a vendor host of core's table:
+    /// `ip-messaging.twilio.com` for Chat v2) and in another Twilio region (`region`: `au1`),
+    /// derived from its base. An emulator base that ends in one of the API's prefixes gets
+    /// the site's prefix in that region (`.../twilio/chat` → `.../twilio/au1/ip-messaging`),
+    /// a vendor host the site's host there through the region's edge
+    /// (`https://notify.twilio.com` → `https://notify.sydney.au1.twilio.com`); the default
+    /// region is the plain prefix or host. `None` for a site or region the API does not have,
+    /// or a base of another form (a mock at its own URL), unless neither is asked for.
+    pub fn base_at(&self, api: ApiId, site: Option<&str>, region: Option<&str>) -> Option<String> {
         let base = self.base(api)?;
-        let row = api.api();
-        let region = credspec_core::api::twilio_region(region).filter(|_| row.regional)?;
-        if region.id == credspec_core::api::TWILIO_DEFAULT_REGION {
+        if site.is_none() && region.is_none() {
             return Some(base.to_owned());
         }
-        row.sites.iter().find_map(|site| {
-            if let Some(root) = base.strip_suffix(site.prefix) {
-                return Some(format!("{root}{}", site.regional_prefix(region.id)));
+        let row = api.api();
+        let region = match region {
+            None => None,
+            Some(id) => Some(credspec_core::api::twilio_region(id).filter(|_| row.regional)?),
+        }
+        .filter(|r| r.id != credspec_core::api::TWILIO_DEFAULT_REGION);
+        let wanted = match site {
+            None => None,
+            Some(host) => Some(row.sites.iter().find(|s| s.host == host)?),
+        };
+        row.sites.iter().find_map(|current| {
+            let to = wanted.unwrap_or(current);
+            if let Some(root) = base.strip_suffix(current.prefix) {
+                let prefix =
+                    region.map_or_else(|| to.prefix.to_owned(), |r| to.regional_prefix(r.id));
+                return Some(format!("{root}{prefix}"));
             }
             let (scheme, host) = base.split_once("://")?;
-            (host == site.host)
-                .then(|| format!("{scheme}://{}", site.regional_host(region.edge, region.id)))
+            (host == current.host).then(|| {
+                let host =
+                    region.map_or_else(|| to.host.to_owned(), |r| to.regional_host(r.edge, r.id));
+                format!("{scheme}://{host}")
+            })
         })
+    }
+
+    /// The base URL of `api` in Twilio region `region` ([`Target::base_at`]).
+    pub fn regional_base(&self, api: ApiId, region: &str) -> Option<String> {
+        self.base_at(api, None, Some(region))
     }
 
     /// The same target with `api` at `base` (a trailing `/` dropped).
@@ -371,6 +391,27 @@ mod tests {
         );
         let elsewhere = target.rebased(ApiId::TwilioNotifyV1, "https://mock.example/notify");
         assert_eq!(elsewhere.regional_base(ApiId::TwilioNotifyV1, "au1"), None);
+        // Another site of Chat v2: IP-Messaging, in the default region or another.
+        let chat = target.rebased(ApiId::TwilioChatV2, "http://localhost:1/twilio/chat");
+        let ip = Some("ip-messaging.twilio.com");
+        assert_eq!(
+            chat.base_at(ApiId::TwilioChatV2, ip, None).as_deref(),
+            Some("http://localhost:1/twilio/ip-messaging")
+        );
+        assert_eq!(
+            chat.base_at(ApiId::TwilioChatV2, ip, Some("jp1"))
+                .as_deref(),
+            Some("http://localhost:1/twilio/jp1/ip-messaging")
+        );
+        let live = chat.rebased(ApiId::TwilioChatV2, "https://chat.twilio.com");
+        assert_eq!(
+            live.base_at(ApiId::TwilioChatV2, ip, None).as_deref(),
+            Some("https://ip-messaging.twilio.com")
+        );
+        assert_eq!(
+            live.base_at(ApiId::TwilioChatV2, Some("notify.twilio.com"), None),
+            None
+        );
         assert_eq!(
             target.authorization(ApiId::TwilioNotifyV1, Auth::Missing),
             Ok(None)

@@ -352,19 +352,16 @@ impl Emulator {
                 nested.push(site.prefix);
                 let routes = match api.shape {
                     Shape::TwilioClassic { .. } => {
-                        // Every other region at its own prefix, with its own store (D50).
+                        // Every region at its own prefix, with its own store (D50).
                         for region in TWILIO_REGIONS.iter().filter(|_| api.regional) {
-                            let regional = twilio::classic::Site::new(api, site, region.id);
-                            if region.id != TWILIO_DEFAULT_REGION {
-                                let prefix = regional.prefix().to_owned();
-                                apis = apis.nest(&prefix, twilio::classic::routes(regional));
-                            }
+                            let prefix = site.regional_prefix(region.id);
+                            let regional = twilio::classic::Site::new(api, region.id, prefix);
+                            let prefix = regional.prefix().to_owned();
+                            apis = apis.nest(&prefix, twilio::classic::routes(regional));
                         }
-                        twilio::classic::routes(twilio::classic::Site::new(
-                            api,
-                            site,
-                            TWILIO_DEFAULT_REGION,
-                        ))
+                        let default = TWILIO_DEFAULT_REGION;
+                        let site = twilio::classic::Site::new(api, default, site.prefix.into());
+                        twilio::classic::routes(site)
                     }
                     Shape::TwilioComms => twilio::comms::routes(),
                     Shape::TelnyxMobilePush | Shape::TelnyxTelephony => telnyx::routes(),

@@ -599,3 +599,67 @@ fn replay_rule_negatives(
     }
     wrong
 }
+
+/// A step sent elsewhere (`api`, `site`, `region`) stays in its case's store, names a site
+/// and region of core's table, and sends an operation of its own API's document; and such
+/// steps exist (the cross-product and region scenarios).
+#[test]
+fn steps_sent_elsewhere_stay_in_the_store_and_the_table() {
+    let mut elsewhere = 0;
+    for case in SPECS.cases() {
+        for step in case.steps.iter().chain(&case.cleanup) {
+            if step.api.is_none() && step.site.is_none() && step.region.is_none() {
+                continue;
+            }
+            elsewhere += 1;
+            let api = step.api.unwrap_or(case.api);
+            let row = api.api();
+            assert_eq!(
+                row.store,
+                case.api.api().store,
+                "{}: {}",
+                case.id,
+                step.name
+            );
+            if let Some(site) = &step.site {
+                assert!(
+                    row.sites.iter().any(|s| s.host == site),
+                    "{}: {site} is no site of {api}",
+                    case.id
+                );
+            }
+            if let Some(region) = &step.region {
+                assert!(
+                    row.regional && credspec_core::api::twilio_region(region).is_some(),
+                    "{}: {api} has no region {region}",
+                    case.id
+                );
+            }
+            let op = SPECS
+                .api(api)
+                .operations()
+                .get(&step.request.operation)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: {} is not an operation of {api}",
+                        case.id, step.request.operation
+                    )
+                });
+            assert_eq!(op.method, step.request.method, "{}: {}", case.id, step.name);
+            let shape = |path: &str| {
+                path.split('/')
+                    .map(|seg| if seg.starts_with('{') { "{}" } else { seg })
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
+            assert_eq!(
+                shape(&op.path),
+                shape(&step.request.path),
+                "{}: {}",
+                case.id,
+                step.name
+            );
+        }
+    }
+    assert!(elsewhere >= 20, "{elsewhere} steps sent elsewhere");
+}

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use credspec_core::api::{self, Api, Shape, TWILIO_DEFAULT_REGION};
+use credspec_core::api::{Api, Shape};
 use credspec_core::id::{AccountSid, CredentialSid};
 use credspec_core::rules::{check_classic_create, check_classic_update};
 use credspec_twilio::classic::{
@@ -69,14 +69,9 @@ pub(crate) struct Site {
 }
 
 impl Site {
-    /// `site` of `api` in `region`, at the site's own prefix for the default region and at
-    /// its regional prefix otherwise.
-    pub(crate) fn new(api: &'static Api, site: &'static api::Site, region: &'static str) -> Self {
-        let prefix = if region == TWILIO_DEFAULT_REGION {
-            site.prefix.to_owned()
-        } else {
-            site.regional_prefix(region)
-        };
+    /// `api` in `region`, nested at `prefix` (a site's own prefix is the default region's;
+    /// `/twilio/{region}/{product}` names a region, the default one included).
+    pub(crate) fn new(api: &'static Api, region: &'static str, prefix: String) -> Self {
         Self {
             api,
             region,
