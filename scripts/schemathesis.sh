@@ -3,7 +3,7 @@
 # four phases (examples, coverage, fuzzing, stateful) with 25 examples per operation: the
 # check of issue 11 that "specs/ describe exactly what is served".
 #
-#   scripts/schemathesis.sh            # all five documents
+#   scripts/schemathesis.sh            # every document the emulator serves
 #   scripts/schemathesis.sh notify-v1  # only the documents whose directory name is given
 #
 # What it does: installs Schemathesis 4.32.5 into a temporary venv from the hash-pinned
@@ -37,15 +37,6 @@ twilio_sid="AC5c4e3b2a190817263544536271809abc"
 twilio_token="schemathesis-auth-token"
 telnyx_key="KEY_SCHEMATHESIS_0123456789"
 
-# api directory, base path on the emulator, auth scheme.
-documents=(
-  "twilio/notify-v1 /twilio/notify basic"
-  "twilio/chat-v2 /twilio/chat basic"
-  "twilio/conversations-v1 /twilio/conversations basic"
-  "twilio/comms-v1 /twilio/comms basic"
-  "telnyx/mobile-push-credentials /telnyx bearer"
-  "telnyx/telephony-credentials /telnyx bearer"
-)
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/credspec-schemathesis.XXXXXX")"
 emulator_pid=""
@@ -104,6 +95,23 @@ for _ in $(seq 1 100); do
 done
 [[ -n "$base" ]] || fail_setup "the emulator did not start (see $logs/emulator.log)"
 echo "emulator at $base"
+
+# The documents: every API the emulator prints at start (core's table), with its first
+# prefix; Twilio APIs authenticate with Basic, Telnyx ones with Bearer.
+for _ in $(seq 1 100); do
+  grep -q '^  Regions' "$work/emulator.out" && break
+  sleep 0.1
+done
+documents=()
+while read -r api url; do
+  [[ -n "$api" ]] || continue
+  case "$api" in
+    twilio/*) scheme=basic ;;
+    *) scheme=bearer ;;
+  esac
+  documents+=("$api ${url#"$base"} $scheme")
+done < <(sed -n 's|^  \([a-z]*/[a-z0-9-]*\) *\(http://[^ ]*\).*|\1 \2|p' "$work/emulator.out" | awk '!seen[$1]++')
+[[ ${#documents[@]} -gt 0 ]] || fail_setup "the emulator listed no APIs (see $work/emulator.out)"
 
 basic="$(printf '%s:%s' "$twilio_sid" "$twilio_token" |
   "$work/venv/bin/python" -c 'import base64, sys; print(base64.b64encode(sys.stdin.buffer.read()).decode())')"

@@ -1,5 +1,5 @@
-//! credspec-conformance: replays `specs/` (the five OpenAPI documents and the documented
-//! example cases) against any implementation of the five credential APIs, checks every
+//! credspec-conformance: replays `specs/` (the OpenAPI document of every API and the documented
+//! example cases) against any implementation of the six credential APIs, checks every
 //! response, and normalizes it for snapshots.
 //!
 //! It depends on `credspec-core` for ids, timestamps and rules; it links the emulator only

@@ -1,4 +1,4 @@
-//! Identifier formats of the five APIs, as newtypes that cannot hold an invalid value.
+//! Identifier formats of the six APIs, as newtypes that cannot hold an invalid value.
 //!
 //! Every type validates in one function, parses through `FromStr`/`TryFrom`/serde
 //! `Deserialize`, prints through `Display`, and (for ids a server assigns) can be generated

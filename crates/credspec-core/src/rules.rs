@@ -1,4 +1,4 @@
-//! Domain rules of the five APIs, each a documented function with a stable id.
+//! Domain rules of the six APIs, each a documented function with a stable id.
 //!
 //! A rule either checks an input and reports [`Violation`]s, or computes the effect of an
 //! operation on a plain snapshot of state that the caller passes in (core holds no store).

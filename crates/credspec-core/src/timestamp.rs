@@ -1,4 +1,4 @@
-//! Timestamps in every form the five APIs emit, and the injected [`Clock`].
+//! Timestamps in every form the six APIs emit, and the injected [`Clock`].
 //!
 //! | form | example | who emits it |
 //! |---|---|---|

@@ -1,4 +1,4 @@
-//! Constrained values of the five APIs: names, aliases, tags and the credential type of each
+//! Constrained values of the six APIs: names, aliases, tags and the credential type of each
 //! API.
 //!
 //! Credential types are *open* enums: decoding keeps a value the vendor may add tomorrow (so

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::str::FromStr;
 
+use credspec_core::api::TWILIO_REGIONS;
+
 use crate::{APIS, AccountError, Database, Emulator, TelnyxApiKey, TwilioAccount, TwilioApiKey};
 use tracing_subscriber::filter::LevelFilter;
 
@@ -245,6 +247,11 @@ async fn run(mut args: Args) -> Result<(), Box<dyn std::error::Error>> {
             println!("  {id:<32} http://{addr}{base}  (or Host: {host})");
         }
     }
+    let regions: Vec<&str> = TWILIO_REGIONS.iter().map(|r| r.id).collect();
+    println!(
+        "  Regions ({}) of the classic Twilio APIs: http://{addr}/twilio/{{region}}/{{product}}  (or Host: {{product}}.{{edge}}.{{region}}.twilio.com)",
+        regions.join(", ")
+    );
     if let Some(dev) = emulator.development_account() {
         println!("No account given: development account (kept in the database):");
         println!(
