@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use credspec_conformance::known::KnownFailures;
 use credspec_conformance::report;
-use credspec_conformance::runner::{CaseReport, CaseStatus, Runner};
+use credspec_conformance::report::{CaseReport, CaseStatus};
+use credspec_conformance::runner::Runner;
 use credspec_conformance::spec::SpecSet;
 use credspec_conformance::target::Target;
 

@@ -1,9 +1,77 @@
-//! The checks a response goes through, each named and reported on its own.
+//! The checks a response goes through, each named and reported on its own: one module per
+//! kind, each a function from one exchange ([`Exchange`]) to its failures, registered in
+//! [`CHECKS`] in the order they run.
+
+pub mod domain;
+
+mod body;
+mod error;
+mod headers;
+mod schema;
+mod status;
 
 use std::fmt;
 
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::exchange::Exchanged;
+use crate::fixtures::Fixtures;
+use crate::spec::{ApiId, Expect, Request, SpecSet};
+use crate::target::Target;
+use crate::template::Scope;
+
+/// What the checks of one exchange read: the request as the case wrote it, what the case
+/// expects, what came back, and the run's specs, target and fixtures.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Exchange<'a> {
+    /// The API the request went to.
+    pub(crate) api: ApiId,
+    /// The request, as the case writes it.
+    pub(crate) request: &'a Request,
+    /// What the case expects.
+    pub(crate) expect: &'a Expect,
+    /// The variables the request and expectations were rendered with.
+    pub(crate) scope: &'a Scope,
+    /// What came back.
+    pub(crate) exchanged: &'a Exchanged,
+    /// The run's fixture material.
+    pub(crate) fixtures: &'a Fixtures,
+    /// The documents.
+    pub(crate) specs: &'a SpecSet,
+    /// The target (base URLs and accounts).
+    pub(crate) target: &'a Target,
+}
+
+impl Exchange<'_> {
+    /// Whether the status is one the case expects.
+    pub(crate) fn status_ok(&self) -> bool {
+        self.expect.status.matches(self.exchanged.response.status)
+    }
+}
+
+/// A check: the failures of one exchange, or `None` where it does not apply (no documented
+/// body, no expected error code, a status the case does not expect, ...).
+pub(crate) type Check = fn(&Exchange<'_>) -> Option<Vec<Failure>>;
+
+/// Every check of an exchange, in the order they run. Transport, capture and cleanup are
+/// the runner's own: they judge the sending and the scenario, not one answer.
+pub(crate) const CHECKS: &[(CheckKind, Check)] = &[
+    (CheckKind::Status, status::check),
+    (CheckKind::Headers, headers::check),
+    (CheckKind::Schema, schema::check),
+    (CheckKind::Domain, domain::on_exchange),
+    (CheckKind::Body, body::check),
+    (CheckKind::Error, error::check),
+];
+
+/// A JSON value as text: a string without its quotes.
+pub(crate) fn string_of(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
 
 /// The kinds of check, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

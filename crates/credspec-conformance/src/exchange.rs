@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::fixtures::Fixtures;
 use crate::spec::{ApiId, Body, Request};
-use crate::target::Target;
+use crate::target::{MissingAuth, Target};
 use crate::template::{FixtureMode, Scope, TemplateError};
 
 /// Why a request could not be made.
@@ -16,12 +16,24 @@ pub enum PrepareError {
     /// A template could not be filled.
     #[error(transparent)]
     Template(#[from] TemplateError),
-    /// The target lacks what the request needs (the case is skipped).
+    /// The target lacks what the request's authentication needs (the case is skipped).
     #[error("skipped: {0}")]
-    Unsupported(String),
+    Unsupported(#[from] MissingAuth),
     /// The API is not targeted.
     #[error("skipped: {0} is not targeted")]
     NotTargeted(ApiId),
+}
+
+/// Why a prepared request got no response.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The case names a method HTTP cannot carry.
+    #[error("{0:?} is not an HTTP method")]
+    Method(String),
+    /// No connection, no answer in time, or a body cut short.
+    #[error(transparent)]
+    Http(#[from] reqwest::Error),
 }
 
 /// A request ready to send.
@@ -44,6 +56,16 @@ impl std::fmt::Debug for Prepared {
         // The masked curl command is the only form that may be shown.
         f.write_str(&self.curl)
     }
+}
+
+/// Everything one request produced: the response, its body as JSON when it has one, and
+/// the query parameters actually sent (the case's `query`, or those of a captured absolute
+/// link such as `{{next}}`, so the checks judge the page size really asked for).
+#[derive(Debug, Clone)]
+pub(crate) struct Exchanged {
+    pub(crate) response: Response,
+    pub(crate) body: Option<Value>,
+    pub(crate) query: std::collections::BTreeMap<String, String>,
 }
 
 /// A response as received.
@@ -121,9 +143,7 @@ pub fn prepare(
     target: &Target,
 ) -> Result<Prepared, PrepareError> {
     let base = target.base(api).ok_or(PrepareError::NotTargeted(api))?;
-    let authorization = target
-        .authorization(api, request.auth)
-        .map_err(PrepareError::Unsupported)?;
+    let authorization = target.authorization(api, request.auth)?;
     let reveal = |s: &str| scope.render(s, fixtures, FixtureMode::Reveal);
     let mask = |s: &str| scope.render(s, fixtures, FixtureMode::Mask);
     let path = reveal(&request.path)?;
@@ -209,9 +229,9 @@ pub fn prepare(
 }
 
 /// Sends a prepared request.
-pub async fn send(client: &reqwest::Client, prepared: &Prepared) -> Result<Response, String> {
-    let method =
-        reqwest::Method::from_bytes(prepared.method.as_bytes()).map_err(|e| e.to_string())?;
+pub async fn send(client: &reqwest::Client, prepared: &Prepared) -> Result<Response, SendError> {
+    let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
+        .map_err(|_| SendError::Method(prepared.method.clone()))?;
     let mut builder = client
         .request(method, &prepared.url)
         .timeout(Duration::from_secs(30));
@@ -221,7 +241,7 @@ pub async fn send(client: &reqwest::Client, prepared: &Prepared) -> Result<Respo
     if let Some(body) = &prepared.body {
         builder = builder.body(body.clone());
     }
-    let response = builder.send().await.map_err(|e| format!("{e}"))?;
+    let response = builder.send().await?;
     let status = response.status().as_u16();
     let headers = response
         .headers()
@@ -233,7 +253,7 @@ pub async fn send(client: &reqwest::Client, prepared: &Prepared) -> Result<Respo
             )
         })
         .collect();
-    let body = response.bytes().await.map_err(|e| e.to_string())?.to_vec();
+    let body = response.bytes().await?.to_vec();
     Ok(Response {
         status,
         headers,

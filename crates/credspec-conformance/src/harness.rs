@@ -28,7 +28,8 @@ use std::sync::Arc;
 use libtest_mimic::{Arguments, Conclusion, Failed, Trial};
 
 use crate::known::KnownFailures;
-use crate::runner::{CaseReport, CaseStatus, Runner};
+use crate::report::{CaseReport, CaseStatus};
+use crate::runner::Runner;
 use crate::spec::{Case, SpecSet};
 use crate::target::Target;
 

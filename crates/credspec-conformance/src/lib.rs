@@ -7,8 +7,10 @@
 //!
 //! - [`spec`]: `specs/` as typed data, every schema compiled once.
 //! - [`target`]: base URLs per API and credentials per vendor, from flags or environment.
-//! - [`runner`]: runs cases and scenarios, each check named ([`check::CheckKind`]).
-//! - [`domain`]: the domain rules a response must satisfy beyond its schema.
+//! - [`runner`]: schedules cases and scenarios, their steps, captures and cleanup.
+//! - [`check`]: one module per check kind ([`check::CheckKind`]), each a function of one
+//!   exchange; [`check::domain`] holds the domain rules a response must satisfy beyond its
+//!   schema.
 //! - [`normalize`]: redacted, sorted responses for snapshots.
 //! - [`report`]: summary table, JUnit XML, JSON.
 //! - [`harness`]: the suite as `cargo test`, one named test per case, for this workspace
@@ -29,7 +31,6 @@
 #![deny(missing_docs)]
 
 pub mod check;
-pub mod domain;
 pub mod exchange;
 pub mod fixtures;
 pub mod harness;

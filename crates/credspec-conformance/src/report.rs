@@ -59,9 +59,113 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::time::Duration;
 
-use crate::check::{CheckKind, Outcome};
-use crate::runner::{CaseStatus, SuiteReport};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::check::{CheckKind, CheckResult, Outcome};
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaseStatus {
+    /// Every check passed.
+    Passed,
+    /// A check failed.
+    Failed,
+    /// The target cannot run it (API not targeted, no second account, ...).
+    Skipped,
+    /// It failed and is listed in `specs/known-failures.toml`.
+    KnownFailure,
+    /// It is listed as a known failure but passed: the list must shrink.
+    UnexpectedPass,
+}
+
+impl CaseStatus {
+    /// True for the outcomes that fail a run.
+    pub fn fails_run(self) -> bool {
+        matches!(self, Self::Failed | Self::UnexpectedPass)
+    }
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReport {
+    /// Case id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its API.
+    pub api: String,
+    /// How it ended.
+    pub status: CaseStatus,
+    /// Why it was skipped, or the known-failure reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Every check, in order.
+    pub checks: Vec<CheckResult>,
+    /// The request of each failed step as a curl command (secrets masked).
+    pub curls: BTreeMap<String, String>,
+    /// The `lint` findings the target reported on accepted requests, one `Credspec-Lint`
+    /// header value (`<rule id>; <json pointer>`) each, in the order received.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lint: Vec<String>,
+    /// The rules the target named for refused requests, one `Credspec-Rule` header value
+    /// (`<rule id>; <json pointer>`) each, in the order received. The credspec emulator sends
+    /// them beside the vendor's error body; other targets send none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// The normalized responses, for snapshots.
+    #[serde(skip)]
+    pub snapshot: Vec<Value>,
+    /// Wall time.
+    pub millis: u128,
+}
+
+impl CaseReport {
+    /// A readable account of why the case fails the run: every failed check, or, for an
+    /// unexpected pass, why passing fails it.
+    pub fn failure_text(&self) -> String {
+        let mut out = String::new();
+        if self.status == CaseStatus::UnexpectedPass {
+            out.push_str(self.note.as_deref().unwrap_or(
+                "listed as a known failure but passed: remove it from specs/known-failures.toml",
+            ));
+            out.push('\n');
+            return out;
+        }
+        for check in self.checks.iter().filter(|c| c.failed()) {
+            if let Outcome::Failed { failures } = &check.outcome {
+                out.push_str(&format!("[{}] {}:\n", check.kind, check.step));
+                for f in failures {
+                    out.push_str(&format!("  {f}\n"));
+                }
+                if let Some(curl) = self.curls.get(&check.step) {
+                    out.push_str(&format!("  reproduce: {curl}\n"));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The result of a whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuiteReport {
+    /// Every case run, in spec order.
+    pub cases: Vec<CaseReport>,
+    /// Wall time.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+impl SuiteReport {
+    /// True when no case failed the run.
+    pub fn passed(&self) -> bool {
+        !self.cases.iter().any(|c| c.status.fails_run())
+    }
+}
 
 /// Counts of cases by how they ended, or of checks (only `passed` and `failed`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -186,7 +290,7 @@ fn xml_escape(s: &str) -> String {
 
 /// JUnit XML: one test suite per API, one test case per case.
 pub fn junit(report: &SuiteReport) -> String {
-    let mut by_api: BTreeMap<&str, Vec<&crate::runner::CaseReport>> = BTreeMap::new();
+    let mut by_api: BTreeMap<&str, Vec<&CaseReport>> = BTreeMap::new();
     for case in &report.cases {
         by_api.entry(case.api.as_str()).or_default().push(case);
     }

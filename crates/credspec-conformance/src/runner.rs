@@ -11,105 +11,18 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use serde_json::Value;
 
-use crate::check::{CheckKind, CheckResult, Failure, Outcome, compare, redact, show};
-use crate::domain;
-use crate::exchange::{self, PrepareError, Response};
+use crate::check::{CHECKS, CheckKind, CheckResult, Exchange, Failure, Outcome, string_of};
+use crate::exchange::{self, Exchanged, PrepareError, Response};
 use crate::fixtures::Fixtures;
 use crate::known::KnownFailures;
 use crate::normalize::Normalizer;
-use crate::spec::{
-    ApiId, Auth, Body, BodyMatch, Case, CaseKind, ErrorFormat, Expect, Request, SpecSet, Step,
-};
-use crate::target::Target;
-use crate::template::{FixtureMode, Scope, Var};
+use crate::report::{CaseReport, CaseStatus, SuiteReport};
+use crate::spec::{ApiId, Case, CaseKind, Expect, Request, SpecSet, Step};
+use crate::target::{MissingAuth, Target};
+use crate::template::{Scope, Var};
 use credspec_core::rules::Profile;
-
-/// How a case ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CaseStatus {
-    /// Every check passed.
-    Passed,
-    /// A check failed.
-    Failed,
-    /// The target cannot run it (API not targeted, no second account, ...).
-    Skipped,
-    /// It failed and is listed in `specs/known-failures.toml`.
-    KnownFailure,
-    /// It is listed as a known failure but passed: the list must shrink.
-    UnexpectedPass,
-}
-
-impl CaseStatus {
-    /// True for the outcomes that fail a run.
-    pub fn fails_run(self) -> bool {
-        matches!(self, Self::Failed | Self::UnexpectedPass)
-    }
-}
-
-/// The result of one case.
-#[derive(Debug, Clone, Serialize)]
-pub struct CaseReport {
-    /// Case id.
-    pub id: String,
-    /// Its title.
-    pub title: String,
-    /// Its API.
-    pub api: String,
-    /// How it ended.
-    pub status: CaseStatus,
-    /// Why it was skipped, or the known-failure reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// Every check, in order.
-    pub checks: Vec<CheckResult>,
-    /// The request of each failed step as a curl command (secrets masked).
-    pub curls: BTreeMap<String, String>,
-    /// The `lint` findings the target reported on accepted requests, one `Credspec-Lint`
-    /// header value (`<rule id>; <json pointer>`) each, in the order received.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub lint: Vec<String>,
-    /// The rules the target named for refused requests, one `Credspec-Rule` header value
-    /// (`<rule id>; <json pointer>`) each, in the order received. The credspec emulator sends
-    /// them beside the vendor's error body; other targets send none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<String>,
-    /// The normalized responses, for snapshots.
-    #[serde(skip)]
-    pub snapshot: Vec<Value>,
-    /// Wall time.
-    pub millis: u128,
-}
-
-impl CaseReport {
-    /// A readable account of why the case fails the run: every failed check, or, for an
-    /// unexpected pass, why passing fails it.
-    pub fn failure_text(&self) -> String {
-        let mut out = String::new();
-        if self.status == CaseStatus::UnexpectedPass {
-            out.push_str(self.note.as_deref().unwrap_or(
-                "listed as a known failure but passed: remove it from specs/known-failures.toml",
-            ));
-            out.push('\n');
-            return out;
-        }
-        for check in self.checks.iter().filter(|c| c.failed()) {
-            if let Outcome::Failed { failures } = &check.outcome {
-                out.push_str(&format!("[{}] {}:\n", check.kind, check.step));
-                for f in failures {
-                    out.push_str(&format!("  {f}\n"));
-                }
-                if let Some(curl) = self.curls.get(&check.step) {
-                    out.push_str(&format!("  reproduce: {curl}\n"));
-                }
-            }
-        }
-        out
-    }
-}
 
 /// Runs `specs/` against a target.
 #[derive(Debug, Clone)]
@@ -132,7 +45,7 @@ pub enum RunnerError {
     Fixtures(#[from] crate::fixtures::FixtureError),
     /// The HTTP client could not be built.
     #[error("building the HTTP client: {0}")]
-    Client(String),
+    Client(#[source] reqwest::Error),
     /// `specs/known-failures.toml` lists a case id that no case of `specs/` has.
     #[error("specs/known-failures.toml lists {0:?}, which names no case of specs/")]
     UnknownKnownFailure(String),
@@ -181,18 +94,47 @@ impl StepChecks {
     }
 }
 
-/// Everything one request produced.
-struct Exchanged {
-    response: Response,
-    body: Option<Value>,
-    /// The query parameters actually sent: the case's `query`, or those of a captured
-    /// absolute link (`{{next}}`), so the domain checks judge the page size really asked for.
-    query: BTreeMap<String, String>,
+/// What sending one request came to.
+enum Sent {
+    /// It was sent (or failed to be, a transport failure); the exchange, when one happened.
+    Answered(Option<Exchanged>),
+    /// The target cannot run it.
+    Skipped(Skip),
 }
 
-enum Step1 {
-    Done(Option<Exchanged>),
-    Skip(String),
+/// Why a case, or the rest of a scenario, does not run against this target.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Skip {
+    /// The target lacks what the request's authentication needs.
+    #[error(transparent)]
+    Auth(#[from] MissingAuth),
+    /// The case's API has no base URL.
+    #[error("{0} is not targeted")]
+    NotTargeted(ApiId),
+    /// The case is of the other profile, and no target of its profile is given.
+    #[error(
+        "a case of the {wanted} profile, and the target is of the {actual} profile (--profile {wanted})"
+    )]
+    Profile {
+        /// The case's profile.
+        wanted: Profile,
+        /// The target's.
+        actual: Profile,
+    },
+    /// A step names a site or region the target's base cannot be moved to.
+    #[error("the target gives {api} no base at {site} in region {region}")]
+    NoBase {
+        /// The step's API.
+        api: ApiId,
+        /// The site asked for.
+        site: String,
+        /// The region asked for.
+        region: String,
+    },
+    /// A single-request case without its request or expectation.
+    #[error("the case has no request")]
+    NoRequest,
 }
 
 /// The header a target reports a `lint` finding of an accepted request in.
@@ -210,46 +152,6 @@ fn named_rules<'r>(response: &'r Response, header: &str) -> impl Iterator<Item =
         .map(str::to_owned)
 }
 
-fn error_code(format: ErrorFormat, body: &Value) -> Option<Value> {
-    match format {
-        ErrorFormat::TwilioClassic => body.get("code").cloned(),
-        _ => body.pointer("/errors/0/code").cloned(),
-    }
-}
-
-fn string_of(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// The secret material a request carries (fixtures of 16 characters or more).
-fn sent_secrets(request: &Request, fixtures: &Fixtures) -> Vec<String> {
-    let text = match &request.body {
-        Some(Body::Form { form }) => form.values().cloned().collect::<Vec<_>>().join("\n"),
-        Some(Body::Json { json }) => json.to_string(),
-        Some(Body::Raw { raw, .. }) => raw.clone(),
-        _ => String::new(),
-    };
-    fixtures
-        .iter()
-        .filter(|(name, _)| text.contains(&format!("fixture:{name}}}")))
-        .filter(|(_, v)| v.len() >= 16)
-        .flat_map(|(_, v)| {
-            // Service accounts are sent whole or base64-encoded; their private key is the
-            // secret part either way.
-            let mut parts = vec![v.to_owned()];
-            if let Ok(json) = serde_json::from_str::<Value>(v)
-                && let Some(key) = json.get("private_key").and_then(Value::as_str)
-            {
-                parts.push(key.to_owned());
-            }
-            parts
-        })
-        .collect()
-}
-
 impl Runner {
     /// A runner of `specs` against `target`.
     pub fn new(
@@ -262,7 +164,7 @@ impl Runner {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(8)
             .build()
-            .map_err(|e| RunnerError::Client(e.to_string()))?;
+            .map_err(RunnerError::Client)?;
         // An entry that names no case could never fail, so the ledger would hold it forever.
         if let Some(id) = known
             .ids()
@@ -300,7 +202,7 @@ impl Runner {
 
     /// The runner of a case: this one, the one of the strict target, or why the case cannot
     /// run here (its profile is not the target's).
-    fn for_profile(&self, case: &Case) -> Result<std::borrow::Cow<'_, Self>, String> {
+    fn for_profile(&self, case: &Case) -> Result<std::borrow::Cow<'_, Self>, Skip> {
         use std::borrow::Cow;
         match (case.profile, self.target.profile(), &self.strict) {
             (None, _, _) => Ok(Cow::Borrowed(self)),
@@ -310,12 +212,11 @@ impl Runner {
                 ..self.clone()
             })),
             (Some(wanted), profile, _) if wanted == profile => Ok(Cow::Borrowed(self)),
-            (Some(wanted), profile, _) => Err(format!(
-                "a case of the {wanted} profile, and the target is of the {profile} profile (--profile {wanted})"
-            )),
+            (Some(wanted), actual, _) => Err(Skip::Profile { wanted, actual }),
         }
     }
 
+    /// Runs every check of [`CHECKS`] that applies to one exchange.
     fn expect_checks(
         &self,
         case: &Case,
@@ -325,214 +226,20 @@ impl Runner {
         exchanged: &Exchanged,
         checks: &mut StepChecks,
     ) {
-        let api = case.api;
-        let response = &exchanged.response;
-        let status_ok = expect.status.matches(response.status);
-        checks.record(
-            CheckKind::Status,
-            if status_ok {
-                Vec::new()
-            } else {
-                let detail = exchanged.body.as_ref().map(show).unwrap_or_default();
-                vec![Failure::diff(
-                    format!("unexpected status {}", response.status),
-                    format!("{:?}", expect.status.all()),
-                    format!("{} {detail}", response.status),
-                )]
-            },
-        );
-        // Headers and content type.
-        let mut header_failures = Vec::new();
-        if let Some(ct) = &expect.content_type {
-            let want = ct
-                .split(';')
-                .next()
-                .unwrap_or(ct)
-                .trim()
-                .to_ascii_lowercase();
-            if response.media_type().as_deref() != Some(want.as_str()) {
-                header_failures.push(Failure::diff(
-                    "Content-Type",
-                    want,
-                    response.header("content-type").unwrap_or("(absent)"),
-                ));
+        let exchange = Exchange {
+            api: case.api,
+            request,
+            expect,
+            scope,
+            exchanged,
+            fixtures: &self.fixtures,
+            specs: &self.specs,
+            target: &self.target,
+        };
+        for (kind, check) in CHECKS {
+            if let Some(failures) = check(&exchange) {
+                checks.record(*kind, failures);
             }
-        }
-        for (name, value) in &expect.headers {
-            // A repeated header (`Credspec-Lint`) matches when one of its values does.
-            let actual = response.header_values(name);
-            match (actual.first(), value) {
-                (None, _) => header_failures.push(Failure::diff(
-                    format!("header {name}: missing"),
-                    value.clone().unwrap_or_else(|| String::from("(any value)")),
-                    "(absent)",
-                )),
-                (Some(_), Some(want)) => {
-                    let want = scope
-                        .render(want, &self.fixtures, FixtureMode::Reveal)
-                        .unwrap_or_else(|e| e.to_string());
-                    if !actual.contains(&want.as_str()) {
-                        header_failures.push(Failure::diff(
-                            format!("header {name}"),
-                            want,
-                            actual.join(", "),
-                        ));
-                    }
-                }
-                (Some(_), None) => {}
-            }
-        }
-        checks.record(CheckKind::Headers, header_failures);
-        // Schema: only meaningful when the status is one the case expects.
-        if status_ok {
-            let spec = self.specs.api(api);
-            let media = response.media_type();
-            let schema_failures = match (
-                &exchanged.body,
-                spec.response_validator(&request.operation, response.status, media.as_deref()),
-            ) {
-                (None, _)
-                    // An empty 202 is an accepted answer, except where the API's own 202
-                    // (Comms' delete) has a body.
-                    if response.status == 204
-                        || response.status == 202
-                            && !(api.api().delete.status == 202 && api.api().delete.body) =>
-                {
-                    Vec::new()
-                }
-                (Some(body), Some(validator)) => validator
-                    .iter_errors(body)
-                    .take(5)
-                    .map(|e| {
-                        Failure::diff(
-                            format!(
-                                "{}: {e}",
-                                if e.instance_path().to_string().is_empty() {
-                                    String::from("/")
-                                } else {
-                                    e.instance_path().to_string()
-                                }
-                            ),
-                            "the operation's response schema",
-                            show(e.instance()),
-                        )
-                    })
-                    .collect(),
-                (None, Some(_)) => {
-                    vec![Failure::new("empty body where the operation declares one")]
-                }
-                (_, None) => {
-                    let declared = spec.declared_statuses(&request.operation);
-                    vec![Failure::diff(
-                        format!(
-                            "{} {} with {} is not declared by the operation",
-                            request.operation,
-                            response.status,
-                            media.unwrap_or_else(|| String::from("no content type"))
-                        ),
-                        format!("{declared:?}"),
-                        response.status.to_string(),
-                    )]
-                }
-            };
-            checks.record(CheckKind::Schema, schema_failures);
-        }
-        // Domain rules on success.
-        if (200..300).contains(&response.status) {
-            let account = self
-                .target
-                .twilio
-                .as_ref()
-                .filter(|_| matches!(request.auth, Auth::Valid | Auth::ApiKey))
-                .map(|t| t.account_sid.as_str());
-            let ctx = domain::Context {
-                api,
-                operation: &request.operation,
-                base: self.target.base(api).unwrap_or_default(),
-                account_sid: account,
-                query: &exchanged.query,
-                secrets: sent_secrets(request, &self.fixtures),
-            };
-            checks.record(
-                CheckKind::Domain,
-                domain::check(&ctx, response, exchanged.body.as_ref()),
-            );
-        }
-        // The documented body.
-        if let Some(expected) = &expect.body {
-            let failures = match (
-                scope.render_json(expected, &self.fixtures, FixtureMode::Reveal),
-                &exchanged.body,
-            ) {
-                (Err(e), _) => vec![Failure::new(e.to_string())],
-                (Ok(_), None) => vec![Failure::diff("no body", show(expected), "(empty)")],
-                (Ok(mut want), Some(actual)) => {
-                    let mut actual = actual.clone();
-                    for v in &expect.volatile {
-                        redact(&mut want, &v.pointer, &v.redact);
-                        redact(&mut actual, &v.pointer, &v.redact);
-                    }
-                    let mut out = Vec::new();
-                    compare(
-                        &want,
-                        &actual,
-                        expect.body_match == BodyMatch::Subset,
-                        "",
-                        &mut out,
-                    );
-                    out
-                }
-            };
-            checks.record(CheckKind::Body, failures);
-        }
-        // Refusals: the vendor's error format and code.
-        if let Some(code) = &expect.error_code {
-            let format = api.error_format();
-            let failures = match &exchanged.body {
-                None => vec![Failure::diff("no error body", string_of(code), "(empty)")],
-                Some(body) => {
-                    let mut out = Vec::new();
-                    let actual = error_code(format, body);
-                    let shape_ok = match format {
-                        ErrorFormat::TwilioClassic => {
-                            body.get("code").is_some_and(Value::is_u64)
-                                && body.get("status").and_then(Value::as_u64)
-                                    == Some(u64::from(response.status))
-                                && body.get("message").is_some_and(Value::is_string)
-                        }
-                        ErrorFormat::TwilioComms => {
-                            body.pointer("/errors/0/code").is_some_and(Value::is_u64)
-                                && body
-                                    .pointer("/errors/0/message")
-                                    .is_some_and(Value::is_string)
-                        }
-                        _ => {
-                            body.pointer("/errors/0/code").is_some_and(Value::is_string)
-                                && body
-                                    .pointer("/errors/0/title")
-                                    .is_some_and(Value::is_string)
-                        }
-                    };
-                    if !shape_ok {
-                        out.push(Failure::diff(
-                            "not the vendor's error format",
-                            format!("{format:?}"),
-                            show(body),
-                        ));
-                    }
-                    if actual.as_ref() != Some(code) {
-                        out.push(Failure::diff(
-                            "error code",
-                            string_of(code),
-                            actual
-                                .as_ref()
-                                .map_or_else(|| String::from("(none)"), string_of),
-                        ));
-                    }
-                    out
-                }
-            };
-            checks.record(CheckKind::Error, failures);
         }
     }
 
@@ -544,17 +251,17 @@ impl Runner {
         scope: &Scope,
         checks: &mut StepChecks,
         curl: &mut Option<String>,
-    ) -> Step1 {
+    ) -> Sent {
         let prepared =
             match exchange::prepare(case.api, request, scope, &self.fixtures, &self.target) {
                 Ok(p) => p,
-                Err(PrepareError::Unsupported(why)) => return Step1::Skip(why),
+                Err(PrepareError::Unsupported(why)) => return Sent::Skipped(why.into()),
                 Err(PrepareError::NotTargeted(api)) => {
-                    return Step1::Skip(format!("{api} is not targeted"));
+                    return Sent::Skipped(Skip::NotTargeted(api));
                 }
                 Err(e) => {
                     checks.record(CheckKind::Transport, vec![Failure::new(e.to_string())]);
-                    return Step1::Done(None);
+                    return Sent::Answered(None);
                 }
             };
         *curl = Some(prepared.curl.clone());
@@ -565,7 +272,7 @@ impl Runner {
                     CheckKind::Transport,
                     vec![Failure::new(format!("request failed: {e}"))],
                 );
-                return Step1::Done(None);
+                return Sent::Answered(None);
             }
         };
         let (body, parse_failure) = match response.json() {
@@ -595,7 +302,7 @@ impl Runner {
             query,
         };
         self.expect_checks(case, request, expect, scope, &exchanged, checks);
-        Step1::Done(Some(exchanged))
+        Sent::Answered(Some(exchanged))
     }
 
     fn normalized(&self, case: &Case, step: &str, expect: &Expect, exchanged: &Exchanged) -> Value {
@@ -626,18 +333,23 @@ impl Runner {
         Value::Object(out)
     }
 
-    /// The request that deletes what a successful create made, for positive create cases:
-    /// the table's delete operation on the collection path and the id the answer names.
-    fn cleanup_request(case: &Case, body: &Value) -> Option<Request> {
+    /// The request that deletes what a successful create made, for positive create cases,
+    /// and its expected answer: the table's delete operation and status, on the collection
+    /// path and the id the answer names.
+    fn cleanup_request(case: &Case, body: &Value) -> Option<(Request, Expect)> {
         let api = case.api.api();
         let id = body.pointer(api.id_pointer)?.as_str()?;
-        let value = serde_json::json!({
+        let request = serde_json::json!({
             "operation": api.delete.operation,
             "method": "DELETE",
             "path": api.item_path(id),
             "auth": "valid",
         });
-        serde_json::from_value(value).ok()
+        let expect = serde_json::json!({ "status": api.delete.status });
+        Some((
+            serde_json::from_value(request).ok()?,
+            serde_json::from_value(expect).ok()?,
+        ))
     }
 
     async fn single(
@@ -646,7 +358,7 @@ impl Runner {
         request: &Request,
         expect: &Expect,
         report: &mut CaseReport,
-    ) -> Result<(), String> {
+    ) -> Result<(), Skip> {
         let scope = self.base_scope(case);
         let mut checks = StepChecks::default();
         let mut curl = None;
@@ -654,8 +366,8 @@ impl Runner {
             .exchange(case, request, expect, &scope, &mut checks, &mut curl)
             .await
         {
-            Step1::Skip(why) => return Err(why),
-            Step1::Done(exchanged) => {
+            Sent::Skipped(why) => return Err(why),
+            Sent::Answered(exchanged) => {
                 if let Some(ex) = &exchanged {
                     report.lint.extend(named_rules(&ex.response, LINT_HEADER));
                     report.rules.extend(named_rules(&ex.response, RULE_HEADER));
@@ -666,14 +378,11 @@ impl Runner {
                         && request.operation.starts_with("Create")
                         && !request.operation.ends_with("Token")
                         && let Some(body) = &ex.body
-                        && let Some(delete) = Self::cleanup_request(case, body)
+                        && let Some((delete, expect)) = Self::cleanup_request(case, body)
                     {
                         let mut cleanup = StepChecks::default();
-                        let expect: Expect =
-                            serde_json::from_value(serde_json::json!({"status": [200, 202, 204]}))
-                                .map_err(|e| e.to_string())?;
                         let mut cleanup_curl = None;
-                        if let Step1::Done(_) = self
+                        if let Sent::Answered(_) = self
                             .exchange(
                                 case,
                                 &delete,
@@ -777,7 +486,7 @@ impl Runner {
         scope: &mut Scope,
         report: &mut CaseReport,
         cleanup: bool,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, Skip> {
         let mut checks = StepChecks::default();
         let mut curl = None;
         let mut first_failed_curl = None;
@@ -820,8 +529,8 @@ impl Runner {
                 )
                 .await
             {
-                Step1::Skip(why) => return Err(why),
-                Step1::Done(exchanged) => {
+                Sent::Skipped(why) => return Err(why),
+                Sent::Answered(exchanged) => {
                     if let Some(ex) = &exchanged {
                         report.lint.extend(named_rules(&ex.response, LINT_HEADER));
                         report.rules.extend(named_rules(&ex.response, RULE_HEADER));
@@ -885,7 +594,7 @@ impl Runner {
         Ok(ok)
     }
 
-    async fn scenario(&self, case: &Case, report: &mut CaseReport) -> Result<(), String> {
+    async fn scenario(&self, case: &Case, report: &mut CaseReport) -> Result<(), Skip> {
         let mut scope = self.base_scope(case);
         let mut skip = None;
         for step in &case.steps {
@@ -915,7 +624,7 @@ impl Runner {
     /// that API (its base URL, its document, its domain checks), a step on another site or
     /// in another region against the API's base there; `{{base_url}}` becomes that base. `Err` (the case is
     /// skipped) when the target gives no base in the step's region.
-    fn placed(&self, case: &Case, step: &Step, scope: &mut Scope) -> Result<(Self, Case), String> {
+    fn placed(&self, case: &Case, step: &Step, scope: &mut Scope) -> Result<(Self, Case), Skip> {
         let api = step.api.unwrap_or(case.api);
         let on = Case {
             api,
@@ -925,13 +634,16 @@ impl Runner {
             self.clone()
         } else {
             let (site, region) = (step.site.as_deref(), step.region.as_deref());
-            let base = self.target.base_at(api, site, region).ok_or_else(|| {
-                format!(
-                    "the target gives {api} no base at {} in region {}",
-                    site.unwrap_or("its own site"),
-                    region.unwrap_or(credspec_core::api::TWILIO_DEFAULT_REGION)
-                )
-            })?;
+            let base = self
+                .target
+                .base_at(api, site, region)
+                .ok_or_else(|| Skip::NoBase {
+                    api,
+                    site: site.unwrap_or("its own site").to_owned(),
+                    region: region
+                        .unwrap_or(credspec_core::api::TWILIO_DEFAULT_REGION)
+                        .to_owned(),
+                })?;
             self.rebased(api, &base)
         };
         if let Some(base) = runner.target.base(api) {
@@ -993,7 +705,7 @@ impl Runner {
             Ok(runner) => runner.run_case_here(case).await,
             Err(why) => {
                 let mut report = Self::blank_report(case, CaseStatus::Skipped);
-                report.note = Some(why);
+                report.note = Some(why.to_string());
                 report
             }
         };
@@ -1030,18 +742,18 @@ impl Runner {
         let started = Instant::now();
         let mut report = Self::blank_report(case, CaseStatus::Passed);
         let outcome = if self.target.base(case.api).is_none() {
-            Err(format!("{} is not targeted", case.api))
+            Err(Skip::NotTargeted(case.api))
         } else if case.kind == CaseKind::Scenario {
             self.scenario(case, &mut report).await
         } else if let (Some(request), Some(expect)) = (&case.request, &case.expect) {
             self.single(case, request, expect, &mut report).await
         } else {
-            Err(String::from("the case has no request"))
+            Err(Skip::NoRequest)
         };
         let failed = report.checks.iter().any(CheckResult::failed);
         report.status = match (outcome, failed, self.known.reason(&case.id)) {
             (Err(why), _, _) => {
-                report.note = Some(why);
+                report.note = Some(why.to_string());
                 CaseStatus::Skipped
             }
             (Ok(()), true, Some(reason)) => {
@@ -1146,22 +858,5 @@ impl Runner {
             cases: all.into_iter().map(|(_, r)| r).collect(),
             elapsed: started.elapsed(),
         }
-    }
-}
-
-/// The result of a whole run.
-#[derive(Debug, Clone, Serialize)]
-pub struct SuiteReport {
-    /// Every case run, in spec order.
-    pub cases: Vec<CaseReport>,
-    /// Wall time.
-    #[serde(skip)]
-    pub elapsed: Duration,
-}
-
-impl SuiteReport {
-    /// True when no case failed the run.
-    pub fn passed(&self) -> bool {
-        !self.cases.iter().any(|c| c.status.fails_run())
     }
 }

@@ -55,6 +55,30 @@ pub enum TargetError {
     MissingCredential(&'static str, &'static str),
 }
 
+/// What a target lacks for the authentication a case asks for (the case is skipped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MissingAuth {
+    /// A Telnyx API is targeted without a key.
+    #[error("no Telnyx credentials")]
+    TelnyxCredentials,
+    /// `auth: other_account` without a second Telnyx key.
+    #[error("no second Telnyx account (CREDSPEC_TELNYX_OTHER_API_KEY)")]
+    TelnyxOtherAccount,
+    /// `auth: api_key` against Telnyx, which has only one scheme.
+    #[error("Telnyx has no API-key auth variant")]
+    TelnyxApiKey,
+    /// A Twilio API is targeted without an account.
+    #[error("no Twilio credentials")]
+    TwilioCredentials,
+    /// `auth: other_account` without a second Twilio account.
+    #[error("no second Twilio account (CREDSPEC_TWILIO_OTHER_ACCOUNT_SID)")]
+    TwilioOtherAccount,
+    /// `auth: api_key` without a Twilio API key.
+    #[error("no Twilio API key (CREDSPEC_TWILIO_API_KEY_SID)")]
+    TwilioApiKey,
+}
+
 /// A base URL per API and credentials per vendor. APIs without a base URL are skipped.
 #[derive(Debug, Clone, Default)]
 pub struct Target {
@@ -284,8 +308,8 @@ impl Target {
     }
 
     /// The `Authorization` header value for `auth` against `api`: `Ok(None)` for no header,
-    /// `Err(reason)` when the target lacks what the case needs (the case is skipped).
-    pub fn authorization(&self, api: ApiId, auth: Auth) -> Result<Option<String>, String> {
+    /// `Err` when the target lacks what the case needs (the case is skipped).
+    pub fn authorization(&self, api: ApiId, auth: Auth) -> Result<Option<String>, MissingAuth> {
         use base64::Engine as _;
         let basic = |user: &str, password: &str| {
             format!(
@@ -294,7 +318,7 @@ impl Target {
             )
         };
         if api.api().auth == AuthScheme::Bearer {
-            let telnyx = self.telnyx.as_ref().ok_or("no Telnyx credentials")?;
+            let telnyx = self.telnyx.as_ref().ok_or(MissingAuth::TelnyxCredentials)?;
             return Ok(match auth {
                 Auth::Valid => Some(format!("Bearer {}", telnyx.api_key.expose())),
                 Auth::Missing => None,
@@ -307,13 +331,13 @@ impl Target {
                     telnyx
                         .other_api_key
                         .as_ref()
-                        .ok_or("no second Telnyx account (CREDSPEC_TELNYX_OTHER_API_KEY)")?
+                        .ok_or(MissingAuth::TelnyxOtherAccount)?
                         .expose()
                 )),
-                Auth::ApiKey => return Err(String::from("Telnyx has no API-key auth variant")),
+                Auth::ApiKey => return Err(MissingAuth::TelnyxApiKey),
             });
         }
-        let twilio = self.twilio.as_ref().ok_or("no Twilio credentials")?;
+        let twilio = self.twilio.as_ref().ok_or(MissingAuth::TwilioCredentials)?;
         Ok(match auth {
             Auth::Valid => Some(basic(&twilio.account_sid, twilio.auth_token.expose())),
             Auth::Missing => None,
@@ -326,14 +350,11 @@ impl Target {
                 let (sid, token) = twilio
                     .other_account
                     .as_ref()
-                    .ok_or("no second Twilio account (CREDSPEC_TWILIO_OTHER_ACCOUNT_SID)")?;
+                    .ok_or(MissingAuth::TwilioOtherAccount)?;
                 Some(basic(sid, token.expose()))
             }
             Auth::ApiKey => {
-                let (sid, secret) = twilio
-                    .api_key
-                    .as_ref()
-                    .ok_or("no Twilio API key (CREDSPEC_TWILIO_API_KEY_SID)")?;
+                let (sid, secret) = twilio.api_key.as_ref().ok_or(MissingAuth::TwilioApiKey)?;
                 Some(basic(sid, secret.expose()))
             }
         })

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use credspec_conformance::known::KnownFailures;
+use credspec_conformance::report::{CaseStatus, SuiteReport};
 use credspec_conformance::report::{summary_table, tally};
-use credspec_conformance::runner::{CaseStatus, Runner, RunnerError, SuiteReport};
+use credspec_conformance::runner::{Runner, RunnerError};
 use credspec_conformance::spec::{CaseKind, SpecSet};
 use credspec_conformance::target::Target;
 use credspec_core::rules::Profile;

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use credspec_conformance::check::{CheckKind, CheckResult, Failure};
+use credspec_conformance::report::{CaseReport, CaseStatus, SuiteReport};
 use credspec_conformance::report::{json, junit};
-use credspec_conformance::runner::{CaseReport, CaseStatus, SuiteReport};
 use serde_json::Value;
 
 /// Text a response may put into a failure: markup, quotes, an ampersand, control

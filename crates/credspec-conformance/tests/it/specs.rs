@@ -549,7 +549,7 @@ fn vendor_negatives_are_refused_by_the_rule_they_name() {
 fn replay_rule_negatives(
     class: Enforcement,
     min: usize,
-    named: fn(&credspec_conformance::runner::CaseReport) -> &Vec<String>,
+    named: fn(&credspec_conformance::report::CaseReport) -> &Vec<String>,
 ) -> Vec<String> {
     use std::sync::Arc;
 

@@ -25,9 +25,11 @@ use credspec_core::timestamp::{Timestamp, TimestampForm};
 use credspec_core::value::{Alias, ClassicCredentialType, CommsCredentialType, TelnyxPushType};
 use serde_json::Value;
 
-use crate::check::{Failure, show};
+use super::{Exchange, Failure, show};
 use crate::exchange::Response;
+use crate::fixtures::Fixtures;
 use crate::spec::ApiId;
+use crate::spec::{Auth, Body, Request};
 
 /// What the domain checks need to know about the request.
 #[derive(Debug, Clone)]
@@ -156,6 +158,55 @@ fn holds(value: &Value, needle: &str) -> bool {
             .any(|(name, v)| name.contains(needle) || holds(v, needle)),
         _ => false,
     }
+}
+
+/// The domain checks of an exchange with a 2xx answer; `None` for another status.
+pub(super) fn on_exchange(x: &Exchange<'_>) -> Option<Vec<Failure>> {
+    let response = &x.exchanged.response;
+    if !(200..300).contains(&response.status) {
+        return None;
+    }
+    let account = x
+        .target
+        .twilio
+        .as_ref()
+        .filter(|_| matches!(x.request.auth, Auth::Valid | Auth::ApiKey))
+        .map(|t| t.account_sid.as_str());
+    let ctx = Context {
+        api: x.api,
+        operation: &x.request.operation,
+        base: x.target.base(x.api).unwrap_or_default(),
+        account_sid: account,
+        query: &x.exchanged.query,
+        secrets: sent_secrets(x.request, x.fixtures),
+    };
+    Some(check(&ctx, response, x.exchanged.body.as_ref()))
+}
+
+/// The secret material a request carries (fixtures of 16 characters or more).
+fn sent_secrets(request: &Request, fixtures: &Fixtures) -> Vec<String> {
+    let text = match &request.body {
+        Some(Body::Form { form }) => form.values().cloned().collect::<Vec<_>>().join("\n"),
+        Some(Body::Json { json }) => json.to_string(),
+        Some(Body::Raw { raw, .. }) => raw.clone(),
+        _ => String::new(),
+    };
+    fixtures
+        .iter()
+        .filter(|(name, _)| text.contains(&format!("fixture:{name}}}")))
+        .filter(|(_, v)| v.len() >= 16)
+        .flat_map(|(_, v)| {
+            // Service accounts are sent whole or base64-encoded; their private key is the
+            // secret part either way.
+            let mut parts = vec![v.to_owned()];
+            if let Ok(json) = serde_json::from_str::<Value>(v)
+                && let Some(key) = json.get("private_key").and_then(Value::as_str)
+            {
+                parts.push(key.to_owned());
+            }
+            parts
+        })
+        .collect()
 }
 
 /// Runs the domain checks of a 2xx response.

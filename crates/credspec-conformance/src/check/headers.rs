@@ -1,0 +1,52 @@
+//! The headers check: the content type and every header the case names (with its value,
+//! when it gives one).
+
+use super::{Exchange, Failure};
+use crate::template::FixtureMode;
+
+/// The content type and the named headers.
+pub(super) fn check(x: &Exchange<'_>) -> Option<Vec<Failure>> {
+    let response = &x.exchanged.response;
+    let mut failures = Vec::new();
+    if let Some(ct) = &x.expect.content_type {
+        let want = ct
+            .split(';')
+            .next()
+            .unwrap_or(ct)
+            .trim()
+            .to_ascii_lowercase();
+        if response.media_type().as_deref() != Some(want.as_str()) {
+            failures.push(Failure::diff(
+                "Content-Type",
+                want,
+                response.header("content-type").unwrap_or("(absent)"),
+            ));
+        }
+    }
+    for (name, value) in &x.expect.headers {
+        // A repeated header (`Credspec-Lint`) matches when one of its values does.
+        let actual = response.header_values(name);
+        match (actual.first(), value) {
+            (None, _) => failures.push(Failure::diff(
+                format!("header {name}: missing"),
+                value.clone().unwrap_or_else(|| String::from("(any value)")),
+                "(absent)",
+            )),
+            (Some(_), Some(want)) => {
+                let want = x
+                    .scope
+                    .render(want, x.fixtures, FixtureMode::Reveal)
+                    .unwrap_or_else(|e| e.to_string());
+                if !actual.contains(&want.as_str()) {
+                    failures.push(Failure::diff(
+                        format!("header {name}"),
+                        want,
+                        actual.join(", "),
+                    ));
+                }
+            }
+            (Some(_), None) => {}
+        }
+    }
+    Some(failures)
+}
