@@ -2,8 +2,16 @@
 //! example cases) against any implementation of the six credential APIs, checks every
 //! response, and normalizes it for snapshots.
 //!
-//! It depends on `credspec-core` for ids, timestamps and rules; it links the emulator only
-//! in its own tests (the CLI starts the emulator as the default target).
+//! It is an oracle, so it is deliberately independent of the codec crates
+//! (`credspec-twilio`, `credspec-telnyx`): the emulator is built from them, and a checker
+//! that shared their code would share their bugs. Its facts come from `specs/` instead:
+//! schemas, `const`s, patterns and query defaults from each OpenAPI document, and what JSON
+//! Schema cannot say (the timestamp form of each member, where an error body carries its
+//! code, the token algorithm) from the document's `x-credspec` block ([`spec::Oracle`]).
+//! From `credspec-core` it takes the table of APIs, the id, value and timestamp parsers,
+//! rule ids and profiles, and `Secret`; never a codec.
+//! It links the emulator only in its own tests (the CLI starts the emulator as the default
+//! target).
 //!
 //! - [`spec`]: `specs/` as typed data, every schema compiled once.
 //! - [`target`]: base URLs per API and credentials per vendor, from flags or environment.

@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use credspec_core::id::{CommsCredentialId, CredentialSid, TwilioSid as _};
+
 use crate::check::redact;
 use crate::fixtures::Fixtures;
 use crate::spec::{ApiId, Volatile};
@@ -66,27 +68,25 @@ fn sorted(value: Value) -> Value {
     }
 }
 
-/// `s` with every Twilio credential SID (`CR` + 32 hex digits) inside it replaced by `[id]`:
-/// a 404 message names the requested path (`The requested resource /v1/Credentials/CR...`).
+/// `s` with every Twilio credential SID inside it replaced by `[id]`: a 404 message names
+/// the requested path (`The requested resource /v1/Credentials/CR...`). What a SID is comes
+/// from core's parser ([`CredentialSid`]), tried on each `CR` and the 32 characters after it.
 fn mask_sids(s: &str) -> String {
-    const HEX: usize = 32;
-    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let rest = &bytes[i..];
-        if rest.starts_with(b"CR")
-            && rest.len() >= 2 + HEX
-            && rest[2..2 + HEX].iter().all(u8::is_ascii_hexdigit)
-        {
+    let mut rest = s;
+    while let Some(at) = rest.find(CredentialSid::PREFIX) {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let candidate = from.get(..CredentialSid::LEN);
+        if candidate.is_some_and(|c| c.parse::<CredentialSid>().is_ok()) {
             out.push_str("[id]");
-            i += 2 + HEX;
-            continue;
+            rest = from.get(CredentialSid::LEN..).unwrap_or_default();
+        } else {
+            out.push_str("CR");
+            rest = from.get(2..).unwrap_or_default();
         }
-        let len = s[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&s[i..i + len]);
-        i += len;
     }
+    out.push_str(rest);
     out
 }
 
@@ -135,7 +135,8 @@ impl Normalizer<'_> {
                         }
                         if let Some(last) = shown.rsplit('/').next()
                             && !last.contains('?')
-                            && (last.starts_with("CR") || last.starts_with("comms_credential_"))
+                            && (last.parse::<CredentialSid>().is_ok()
+                                || last.parse::<CommsCredentialId>().is_ok())
                         {
                             let cut = shown.len() - last.len();
                             shown.replace_range(cut.., "[id]");

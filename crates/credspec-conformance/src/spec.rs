@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use credspec_core::timestamp::{Timestamp, TimestampForm};
 use jsonschema::Validator;
 use serde::Deserialize;
 use serde_json::Value;
@@ -52,6 +53,14 @@ pub enum SpecError {
         /// The compiler's message.
         message: String,
     },
+    /// A document's `x-credspec` block says something the oracle cannot read.
+    #[error("{api}: x-credspec: {message}")]
+    Oracle {
+        /// The API.
+        api: ApiId,
+        /// What is wrong.
+        message: String,
+    },
     /// Two operations of one document share an operationId.
     #[error("{api}: operationId {operation} appears twice")]
     DuplicateOperation {
@@ -74,6 +83,71 @@ pub struct Operation {
     pub path: String,
     /// JSON pointer of the operation object in the document.
     pub pointer: String,
+    /// The `default` of each integer query parameter (`PageSize` 50, `page[number]` 1).
+    pub query_defaults: BTreeMap<String, u64>,
+}
+
+/// What a document says for the oracle beyond JSON Schema, in its `x-credspec` block: the
+/// runner reads its facts from `specs/`, never from the codecs the emulator is built from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Oracle {
+    /// The form of each timestamp member, from `x-credspec.timestamps`: member → an example
+    /// in that form, read by core's parser (`"date_created": "2015-10-07T17:50:01Z"`).
+    pub timestamps: BTreeMap<String, TimestampForm>,
+    /// The JSON pointer to the code of an error body (`x-credspec.error_code`: `/code`,
+    /// `/errors/0/code`).
+    pub error_code: String,
+    /// The JSON pointer to a member of an error body that repeats the HTTP status, if the
+    /// format has one (`x-credspec.error_status`: Twilio classic, `/status`).
+    pub error_status: Option<String>,
+    /// The `alg` of the access tokens the API answers, if it answers any
+    /// (`x-credspec.token_alg`: Telnyx telephony, `HS512`).
+    pub token_alg: Option<String>,
+}
+
+impl Oracle {
+    fn from_document(api: ApiId, document: &Value) -> Result<Self, SpecError> {
+        let bad = |message: String| SpecError::Oracle { api, message };
+        let block = document
+            .get("x-credspec")
+            .ok_or_else(|| bad(String::from("no x-credspec block")))?;
+        let mut timestamps = BTreeMap::new();
+        for (member, example) in block
+            .get("timestamps")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let example = example
+                .as_str()
+                .ok_or_else(|| bad(format!("timestamps.{member} is not a string")))?;
+            let form = Timestamp::parse(example)
+                .map_err(|e| bad(format!("timestamps.{member}: {e}")))?
+                .form();
+            timestamps.insert(member.clone(), form);
+        }
+        let error_code = block
+            .get("error_code")
+            .and_then(Value::as_str)
+            .filter(|p| p.starts_with('/'))
+            .ok_or_else(|| bad(String::from("error_code is not a JSON pointer")))?
+            .to_owned();
+        let error_status = block
+            .get("error_status")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let token_alg = block
+            .get("token_alg")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        Ok(Self {
+            timestamps,
+            error_code,
+            error_status,
+            token_alg,
+        })
+    }
 }
 
 /// An API's OpenAPI document with its operations indexed and every request and response
@@ -81,6 +155,7 @@ pub struct Operation {
 #[derive(Debug)]
 pub struct ApiSpec {
     id: ApiId,
+    oracle: Oracle,
     document: Value,
     operations: BTreeMap<String, Operation>,
     validators: BTreeMap<String, Validator>,
@@ -150,6 +225,7 @@ impl ApiSpec {
                             method: method.to_ascii_uppercase(),
                             path: path.clone(),
                             pointer: pointer.clone(),
+                            query_defaults: query_defaults(&document, item, op),
                         };
                         if operations.insert(op_id.to_owned(), operation).is_some() {
                             return Err(SpecError::DuplicateOperation {
@@ -199,10 +275,16 @@ impl ApiSpec {
         }
         Ok(Self {
             id,
+            oracle: Oracle::from_document(id, &document)?,
             document,
             operations,
             validators,
         })
+    }
+
+    /// What the document says for the oracle beyond JSON Schema.
+    pub fn oracle(&self) -> &Oracle {
+        &self.oracle
     }
 
     /// The API.
@@ -288,6 +370,23 @@ fn resolve<'a>(document: &'a Value, value: Option<&'a Value>) -> Option<&'a Valu
         Some(r) => document.pointer(r.strip_prefix('#')?),
         None => Some(value),
     }
+}
+
+/// The `default` of each integer query parameter of an operation (path-level parameters
+/// too), through `$ref`s.
+fn query_defaults(document: &Value, item: &Value, op: &Value) -> BTreeMap<String, u64> {
+    [item, op]
+        .into_iter()
+        .filter_map(|v| v.get("parameters").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|p| resolve(document, Some(p)))
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?;
+            let default = p.pointer("/schema/default")?.as_u64()?;
+            Some((name.to_owned(), default))
+        })
+        .collect()
 }
 
 /// Rewrites a pointer through a `$ref`'d response or request body into the component's own
@@ -729,6 +828,35 @@ mod tests {
     }
 
     #[test]
+    fn the_oracle_block_is_required_and_read() {
+        let doc = |block: Value| json!({"openapi": "3.1.0", "paths": {}, "x-credspec": block});
+        let err = |block: Value| ApiSpec::new(ApiId::TwilioNotifyV1, doc(block)).unwrap_err();
+        assert!(matches!(
+            ApiSpec::new(
+                ApiId::TwilioNotifyV1,
+                json!({"openapi": "3.1.0", "paths": {}})
+            ),
+            Err(SpecError::Oracle { .. })
+        ));
+        assert!(matches!(err(json!({})), SpecError::Oracle { .. }));
+        assert!(
+            err(json!({"error_code": "/code", "timestamps": {"date_created": "yesterday"}}))
+                .to_string()
+                .contains("timestamps.date_created")
+        );
+        let spec = ApiSpec::new(
+            ApiId::TwilioNotifyV1,
+            doc(json!({"error_code": "/code", "timestamps": {"date_created": "2015-10-07T17:50:01Z"}})),
+        )
+        .unwrap();
+        assert_eq!(
+            spec.oracle().timestamps.get("date_created"),
+            Some(&TimestampForm::ISO_SECONDS_Z)
+        );
+        assert_eq!(spec.oracle().error_code, "/code");
+    }
+
+    #[test]
     fn schemas_resolve_refs_into_the_document() {
         let doc = json!({
             "openapi": "3.1.0",
@@ -740,7 +868,8 @@ mod tests {
                 "schemas": {"thing": {"type": "object", "required": ["sid"], "properties": {"sid": {"type": "string", "pattern": "^TH"}}},
                             "error": {"type": "object", "required": ["code"]}},
                 "responses": {"NotFound": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/error"}}}}}
-            }
+            },
+            "x-credspec": {"api": "twilio/notify-v1", "error_code": "/code"}
         });
         let spec = ApiSpec::new(ApiId::TwilioNotifyV1, doc).unwrap();
         let ok = spec

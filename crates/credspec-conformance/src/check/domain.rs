@@ -13,6 +13,7 @@
 //! - list pages hold at most the page size asked for, and their links point back at the
 //!   server.
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use base64::Engine as _;
@@ -21,15 +22,17 @@ use credspec_core::id::{
     AccountSid, AppName, CommsCredentialId, CredentialSid, ResourceId, SipPassword, SipUsername,
     TelnyxId,
 };
-use credspec_core::timestamp::{Timestamp, TimestampForm};
+use credspec_core::timestamp::Timestamp;
 use credspec_core::value::{Alias, ClassicCredentialType, CommsCredentialType, TelnyxPushType};
 use serde_json::Value;
 
 use super::{Exchange, Failure, show};
 use crate::exchange::Response;
 use crate::fixtures::Fixtures;
-use crate::spec::ApiId;
-use crate::spec::{Auth, Body, Request};
+use crate::spec::{ApiId, Auth, Body, Oracle, Request};
+
+/// An operation without query defaults.
+static NO_DEFAULTS: BTreeMap<String, u64> = BTreeMap::new();
 
 /// What the domain checks need to know about the request.
 #[derive(Debug, Clone)]
@@ -43,9 +46,13 @@ pub struct Context<'a> {
     /// The caller's Twilio account, when the request was made as it.
     pub account_sid: Option<&'a str>,
     /// The query parameters sent.
-    pub query: &'a std::collections::BTreeMap<String, String>,
+    pub query: &'a BTreeMap<String, String>,
     /// Secret material sent in the request (each at least 16 characters).
     pub secrets: Vec<String>,
+    /// What the API's document says beyond JSON Schema (timestamp forms, token algorithm).
+    pub oracle: &'a Oracle,
+    /// The operation's query defaults from its document (`PageSize` 50, `page[size]` 20).
+    pub defaults: &'a BTreeMap<String, u64>,
 }
 
 fn parse<T: FromStr>(
@@ -82,14 +89,22 @@ where
     }
 }
 
+/// The timestamp `member` of `r`, checked against the form the document declares for it
+/// (`x-credspec.timestamps`).
 fn timestamp(
+    ctx: &Context<'_>,
     r: &Value,
     member: &str,
-    form: TimestampForm,
     at: &str,
     out: &mut Vec<Failure>,
 ) -> Option<Timestamp> {
     let s = r.get(member)?.as_str()?;
+    let Some(&form) = ctx.oracle.timestamps.get(member) else {
+        out.push(Failure::new(format!(
+            "{at}/{member}: the document declares no timestamp form for it (x-credspec.timestamps)"
+        )));
+        return None;
+    };
     match Timestamp::parse(s) {
         Ok(t) if t.form() == form => Some(t),
         Ok(t) => {
@@ -129,11 +144,12 @@ fn ordered(
     }
 }
 
-fn page_size(query: &std::collections::BTreeMap<String, String>, name: &str, default: u64) -> u64 {
-    query
+/// The value of the query parameter `name` that was sent, or its documented default.
+fn page_size(ctx: &Context<'_>, name: &str) -> Option<u64> {
+    ctx.query
         .get(name)
         .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+        .or_else(|| ctx.defaults.get(name).copied())
 }
 
 fn items<'v>(body: &'v Value, key: &str) -> Vec<(String, &'v Value)> {
@@ -172,6 +188,7 @@ pub(super) fn on_exchange(x: &Exchange<'_>) -> Option<Vec<Failure>> {
         .as_ref()
         .filter(|_| matches!(x.request.auth, Auth::Valid | Auth::ApiKey))
         .map(|t| t.account_sid.as_str());
+    let spec = x.specs.api(x.api);
     let ctx = Context {
         api: x.api,
         operation: &x.request.operation,
@@ -179,6 +196,11 @@ pub(super) fn on_exchange(x: &Exchange<'_>) -> Option<Vec<Failure>> {
         account_sid: account,
         query: &x.exchanged.query,
         secrets: sent_secrets(x.request, x.fixtures),
+        oracle: spec.oracle(),
+        defaults: spec
+            .operations()
+            .get(&x.request.operation)
+            .map_or(&NO_DEFAULTS, |op| &op.query_defaults),
     };
     Some(check(&ctx, response, x.exchanged.body.as_ref()))
 }
@@ -253,8 +275,8 @@ fn twilio_classic(ctx: &Context<'_>, body: &Value, out: &mut Vec<Failure>) {
                 account.to_string(),
             ));
         }
-        let created = timestamp(r, "date_created", TimestampForm::ISO_SECONDS_Z, at, out);
-        let updated = timestamp(r, "date_updated", TimestampForm::ISO_SECONDS_Z, at, out);
+        let created = timestamp(ctx, r, "date_created", at, out);
+        let updated = timestamp(ctx, r, "date_updated", at, out);
         ordered(created, updated, "date_updated", at, out);
         if let (Some(sid), Some(url)) = (&sid, r.get("url").and_then(Value::as_str)) {
             let expected = format!("{collection}/{sid}");
@@ -301,7 +323,12 @@ fn twilio_classic(ctx: &Context<'_>, body: &Value, out: &mut Vec<Failure>) {
         }
     }
     if let Some(meta) = body.get("meta") {
-        let asked = page_size(ctx.query, "PageSize", 50);
+        let Some(asked) = page_size(ctx, "PageSize") else {
+            out.push(Failure::new(
+                "PageSize: neither sent nor documented with a default",
+            ));
+            return;
+        };
         if meta.get("page_size").and_then(Value::as_u64) != Some(asked) {
             out.push(Failure::diff(
                 "/meta/page_size: not the page size asked for",
@@ -385,8 +412,8 @@ fn comms(ctx: &Context<'_>, response: &Response, body: &Value, out: &mut Vec<Fai
                 t,
             ));
         }
-        let created = timestamp(r, "createdAt", TimestampForm::ISO_SECONDS_Z, at, out);
-        let updated = timestamp(r, "updatedAt", TimestampForm::ISO_SECONDS_Z, at, out);
+        let created = timestamp(ctx, r, "createdAt", at, out);
+        let updated = timestamp(ctx, r, "updatedAt", at, out);
         ordered(created, updated, "updatedAt", at, out);
         if r.get("content").is_some() {
             out.push(Failure::new(format!(
@@ -395,7 +422,12 @@ fn comms(ctx: &Context<'_>, response: &Response, body: &Value, out: &mut Vec<Fai
         }
     }
     if let Some(meta) = body.get("meta") {
-        let asked = page_size(ctx.query, "pageSize", 50);
+        let Some(asked) = page_size(ctx, "pageSize") else {
+            out.push(Failure::new(
+                "pageSize: neither sent nor documented with a default",
+            ));
+            return;
+        };
         if meta.get("pageSize").and_then(Value::as_u64) != Some(asked) {
             out.push(Failure::diff(
                 "/meta/pageSize: not the page size asked for",
@@ -422,15 +454,14 @@ fn comms(ctx: &Context<'_>, response: &Response, body: &Value, out: &mut Vec<Fai
     }
 }
 
-fn telnyx_meta(
-    ctx: &Context<'_>,
-    body: &Value,
-    count: usize,
-    default: u64,
-    out: &mut Vec<Failure>,
-) {
+fn telnyx_meta(ctx: &Context<'_>, body: &Value, count: usize, out: &mut Vec<Failure>) {
     let Some(meta) = body.get("meta") else { return };
-    let asked = page_size(ctx.query, "page[size]", default);
+    let Some(asked) = page_size(ctx, "page[size]") else {
+        out.push(Failure::new(
+            "page[size]: neither sent nor documented with a default",
+        ));
+        return;
+    };
     let number = |k: &str| meta.get(k).and_then(Value::as_u64);
     if number("page_size") != Some(asked) {
         out.push(Failure::diff(
@@ -446,7 +477,12 @@ fn telnyx_meta(
             count.to_string(),
         ));
     }
-    let page = page_size(ctx.query, "page[number]", 1);
+    let Some(page) = page_size(ctx, "page[number]") else {
+        out.push(Failure::new(
+            "page[number]: neither sent nor documented with a default",
+        ));
+        return;
+    };
     if number("page_number") != Some(page) {
         out.push(Failure::diff(
             "/meta/page_number: not the page asked for",
@@ -473,13 +509,6 @@ fn telnyx_push(ctx: &Context<'_>, body: &Value, out: &mut Vec<Failure>) {
     for (at, r) in &data {
         parse::<TelnyxId>(r, "id", "Telnyx id (UUID)", at, out);
         parse::<Alias>(r, "alias", "alias", at, out);
-        if r.get("record_type").and_then(Value::as_str) != Some("push_credential") {
-            out.push(Failure::diff(
-                format!("{at}/record_type"),
-                "\"push_credential\"",
-                show(&r["record_type"]),
-            ));
-        }
         if let Some(t) = r.get("type").and_then(Value::as_str)
             && !TelnyxPushType::from_wire(t).is_known()
         {
@@ -489,18 +518,23 @@ fn telnyx_push(ctx: &Context<'_>, body: &Value, out: &mut Vec<Failure>) {
                 t,
             ));
         }
-        let created = timestamp(r, "created_at", TimestampForm::ISO_MICROS_Z, at, out);
-        let updated = timestamp(r, "updated_at", TimestampForm::ISO_MICROS_Z, at, out);
+        let created = timestamp(ctx, r, "created_at", at, out);
+        let updated = timestamp(ctx, r, "updated_at", at, out);
         ordered(created, updated, "updated_at", at, out);
     }
     if matches!(body.get("data"), Some(Value::Array(_))) {
-        telnyx_meta(ctx, body, data.len(), 20, out);
+        telnyx_meta(ctx, body, data.len(), out);
     }
 }
 
 fn telnyx_telephony(ctx: &Context<'_>, body: &Value, out: &mut Vec<Failure>) {
     if let Value::String(token) = body {
-        jwt(token, out);
+        match &ctx.oracle.token_alg {
+            Some(alg) => jwt(token, alg, out),
+            None => out.push(Failure::new(
+                "token: the document declares no token algorithm (x-credspec.token_alg)",
+            )),
+        }
         return;
     }
     let data = items(body, "data");
@@ -515,16 +549,9 @@ fn telnyx_telephony(ctx: &Context<'_>, body: &Value, out: &mut Vec<Failure>) {
         );
         parse::<SipPassword>(r, "sip_password", "SIP password (32 hex)", at, out);
         parse::<ResourceId>(r, "resource_id", "resource id (connection:<id>)", at, out);
-        if r.get("record_type").and_then(Value::as_str) != Some("credential") {
-            out.push(Failure::diff(
-                format!("{at}/record_type"),
-                "\"credential\"",
-                show(&r["record_type"]),
-            ));
-        }
-        let created = timestamp(r, "created_at", TimestampForm::ISO_NO_ZONE, at, out);
-        let updated = timestamp(r, "updated_at", TimestampForm::ISO_MILLIS_Z, at, out);
-        let expires = timestamp(r, "expires_at", TimestampForm::ISO_NO_ZONE, at, out);
+        let created = timestamp(ctx, r, "created_at", at, out);
+        let updated = timestamp(ctx, r, "updated_at", at, out);
+        let expires = timestamp(ctx, r, "expires_at", at, out);
         ordered(created, updated, "updated_at", at, out);
         // Every credential has an expiry: 22 years on when none was asked for (D27).
         if expires.is_none() && r.get("expires_at").is_none_or(Value::is_null) {
@@ -545,12 +572,13 @@ fn telnyx_telephony(ctx: &Context<'_>, body: &Value, out: &mut Vec<Failure>) {
         }
     }
     if matches!(body.get("data"), Some(Value::Array(_))) {
-        telnyx_meta(ctx, body, data.len(), 50, out);
+        telnyx_meta(ctx, body, data.len(), out);
     }
 }
 
-/// A Telnyx access token: a JWT signed with HS512 (D3).
-fn jwt(token: &str, out: &mut Vec<Failure>) {
+/// A Telnyx access token: a JWT signed with the HMAC the document declares (`HS512`, D3),
+/// whose signature is as long as that HMAC's digest.
+fn jwt(token: &str, alg: &str, out: &mut Vec<Failure>) {
     let parts: Vec<&str> = token.trim().split('.').collect();
     let decode = |s: &str| {
         base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -567,20 +595,27 @@ fn jwt(token: &str, out: &mut Vec<Failure>) {
         return;
     };
     match decode(header) {
-        Some(h) if h.get("alg").and_then(Value::as_str) == Some("HS512") => {}
-        Some(h) => out.push(Failure::diff("token: header alg", "HS512", show(&h["alg"]))),
+        Some(h) if h.get("alg").and_then(Value::as_str) == Some(alg) => {}
+        Some(h) => out.push(Failure::diff("token: header alg", alg, show(&h["alg"]))),
         None => out.push(Failure::new("token: header is not base64url JSON")),
     }
     if decode(claims).is_none() {
         out.push(Failure::new("token: claims are not base64url JSON"));
     }
-    if base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(signature)
-        .map_or(true, |s| s.len() != 64)
+    let digest = match alg {
+        "HS256" => Some(32),
+        "HS384" => Some(48),
+        "HS512" => Some(64),
+        _ => None,
+    };
+    if let Some(len) = digest
+        && base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_or(true, |s| s.len() != len)
     {
-        out.push(Failure::new(
-            "token: the signature is not 64 bytes of base64url (HS512)",
-        ));
+        out.push(Failure::new(format!(
+            "token: the signature is not {len} bytes of base64url ({alg})"
+        )));
     }
 }
 
@@ -589,7 +624,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn ctx<'a>(api: ApiId, query: &'a std::collections::BTreeMap<String, String>) -> Context<'a> {
+    /// The real documents: the checks read their facts from them.
+    static SPECS: std::sync::LazyLock<crate::spec::SpecSet> = std::sync::LazyLock::new(|| {
+        crate::spec::SpecSet::load(crate::spec::SpecSet::default_root()).unwrap()
+    });
+
+    fn ctx<'a>(api: ApiId, query: &'a BTreeMap<String, String>) -> Context<'a> {
         Context {
             api,
             operation: "x",
@@ -597,6 +637,8 @@ mod tests {
             account_sid: Some("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
             query,
             secrets: vec![String::from("-----BEGIN PRIVATE KEY-----abc")],
+            oracle: SPECS.api(api).oracle(),
+            defaults: &NO_DEFAULTS,
         }
     }
 
@@ -678,9 +720,17 @@ mod tests {
     }
 
     #[test]
-    fn telnyx_tokens_must_be_hs512_jwts() {
+    fn telnyx_tokens_must_be_jwts_of_the_documented_alg() {
+        assert_eq!(
+            SPECS
+                .api(ApiId::TelnyxTelephony)
+                .oracle()
+                .token_alg
+                .as_deref(),
+            Some("HS512")
+        );
         let mut out = Vec::new();
-        jwt("a.b", &mut out);
+        jwt("a.b", "HS512", &mut out);
         assert_eq!(out.len(), 1);
         let enc =
             |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
@@ -692,13 +742,71 @@ mod tests {
                 enc(&json!({"alg":"HS512","typ":"JWT"})),
                 enc(&json!({"sub":"x"}))
             ),
+            "HS512",
             &mut out,
         );
         assert_eq!(out, Vec::new());
         jwt(
             &format!("{}.{}.{sig}", enc(&json!({"alg":"HS256"})), enc(&json!({}))),
+            "HS512",
             &mut out,
         );
         assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn timestamp_forms_and_page_defaults_come_from_the_documents() {
+        use credspec_core::timestamp::TimestampForm;
+        let telephony = SPECS.api(ApiId::TelnyxTelephony).oracle();
+        assert_eq!(
+            telephony.timestamps.get("created_at"),
+            Some(&TimestampForm::ISO_NO_ZONE)
+        );
+        assert_eq!(
+            telephony.timestamps.get("updated_at"),
+            Some(&TimestampForm::ISO_MILLIS_Z)
+        );
+        let list = |api: ApiId, op: &str, name: &str| {
+            SPECS.api(api).operations()[op]
+                .query_defaults
+                .get(name)
+                .copied()
+        };
+        assert_eq!(
+            list(ApiId::TwilioNotifyV1, "ListCredential", "PageSize"),
+            Some(50)
+        );
+        assert_eq!(
+            list(ApiId::TelnyxMobilePush, "ListPushCredentials", "page[size]"),
+            Some(20)
+        );
+        assert_eq!(
+            list(
+                ApiId::TelnyxTelephony,
+                "FindTelephonyCredentials",
+                "page[size]"
+            ),
+            Some(50)
+        );
+        // A member whose form the document does not declare is said so, not skipped.
+        let q = Default::default();
+        let mut c = ctx(ApiId::TwilioNotifyV1, &q);
+        let bare = Oracle::default();
+        c.oracle = &bare;
+        let mut out = Vec::new();
+        assert!(
+            timestamp(
+                &c,
+                &json!({"date_created": "2015-10-07T17:50:01Z"}),
+                "date_created",
+                "",
+                &mut out
+            )
+            .is_none()
+        );
+        assert!(
+            out[0].message.contains("declares no timestamp form"),
+            "{out:?}"
+        );
     }
 }

@@ -18,6 +18,8 @@ pub trait TwilioSid: Sized {
     const PREFIX: &'static str;
     /// The name of the kind, in words, for error messages.
     const KIND: &'static str;
+    /// The length of every SID of the kind: the prefix and 32 hexadecimal digits.
+    const LEN: usize = Self::PREFIX.len() + HEX_DIGITS;
 }
 
 /// Checks a SID of the given prefix: rule `twilio.sid.format`.
