@@ -65,6 +65,10 @@ pub(crate) struct Args {
     /// from).
     #[arg(long)]
     specs: Option<PathBuf>,
+    /// Print what the run exercised: every operation against every check kind, with the
+    /// exchanges each check judged (the JSON report always holds it).
+    #[arg(long)]
+    coverage: bool,
 }
 
 fn target_of(args: &Args) -> Result<Option<Target>, Box<dyn std::error::Error>> {
@@ -229,6 +233,10 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
             e.stop().await;
         }
         print!("{}", report::summary_table(&suite));
+        if args.coverage {
+            println!();
+            print!("{}", credspec_conformance::coverage::table(&suite.coverage));
+        }
         for (format, path) in &writers {
             let text = if *format == "junit" {
                 report::junit(&suite)

@@ -204,6 +204,12 @@ pub struct CheckResult {
     pub kind: CheckKind,
     /// The scenario step (or `request` for a single-request case).
     pub step: String,
+    /// The API the step's request went to, when the check judged one exchange.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<ApiId>,
+    /// The operation of that request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
     /// How it ended.
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -220,8 +226,18 @@ impl CheckResult {
         Self {
             kind,
             step: step.to_owned(),
+            api: None,
+            operation: None,
             outcome,
         }
+    }
+
+    /// The same result, of an exchange of `api`'s `operation`.
+    #[must_use]
+    pub fn on(mut self, api: ApiId, operation: &str) -> Self {
+        self.api = Some(api);
+        self.operation = Some(operation.to_owned());
+        self
     }
 
     /// True if it failed.

@@ -21,6 +21,7 @@
 //!   schema.
 //! - [`normalize`]: redacted, sorted responses for snapshots.
 //! - [`report`]: summary table, JUnit XML, JSON.
+//! - [`coverage`]: the matrix of operations × check kinds a run exercised.
 //! - [`harness`]: the suite as `cargo test`, one named test per case, for this workspace
 //!   and for downstream crates testing their own implementation.
 //!
@@ -39,6 +40,7 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod coverage;
 pub mod exchange;
 pub mod fixtures;
 pub mod harness;

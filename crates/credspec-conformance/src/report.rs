@@ -32,6 +32,10 @@
 //!       "curls": { "request": "curl -X POST 'http://127.0.0.1:4010/telnyx/v2/telephony_credentials' ..." },
 //!       "millis": 3
 //!     }
+//!   ],
+//!   "coverage": [
+//!     { "api": "telnyx/telephony-credentials", "operation": "CreateTelephonyCredential",
+//!       "checks": { "status": { "runs": 37, "failed": 1 }, "capture": { "runs": 0, "failed": 0 } } }
 //!   ]
 //! }
 //! ```
@@ -56,6 +60,10 @@
 //!   (`"twilio.classic.friendly-name-length; /FriendlyName"`); the credspec emulator sends
 //!   them beside the vendor's error body, a vendor sends none.
 //! - `millis`: the case's wall time.
+//! - `checks[].api`, `checks[].operation`: the API and operation of the step's request.
+//! - `coverage`: every operation of every document, with the steps each check kind judged
+//!   and how many of them failed ([`crate::coverage`]); `credspec conform --coverage` prints
+//!   it as a table.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -155,6 +163,9 @@ impl CaseReport {
 pub struct SuiteReport {
     /// Every case run, in spec order.
     pub cases: Vec<CaseReport>,
+    /// What the run exercised: every operation against every check kind
+    /// ([`crate::coverage`]).
+    pub coverage: Vec<crate::coverage::CoverageRow>,
     /// Wall time.
     #[serde(skip)]
     pub elapsed: Duration,

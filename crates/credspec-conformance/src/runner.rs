@@ -83,12 +83,13 @@ impl StepChecks {
         self.failures.values().any(|f| !f.is_empty())
     }
 
-    fn into_results(self, step: &str) -> Vec<CheckResult> {
+    fn into_results(self, step: &str, api: ApiId, operation: &str) -> Vec<CheckResult> {
         let mut failures = self.failures;
         self.ran
             .into_keys()
             .map(|kind| {
                 CheckResult::from_failures(kind, step, failures.remove(&kind).unwrap_or_default())
+                    .on(api, operation)
             })
             .collect()
     }
@@ -397,15 +398,18 @@ impl Runner {
                                 .failures
                                 .get(&CheckKind::Status)
                                 .is_some_and(|f| !f.is_empty());
-                            report.checks.push(CheckResult::from_failures(
-                                CheckKind::Cleanup,
-                                "cleanup",
-                                if failed {
-                                    vec![Failure::new("deleting the created resource failed")]
-                                } else {
-                                    Vec::new()
-                                },
-                            ));
+                            report.checks.push(
+                                CheckResult::from_failures(
+                                    CheckKind::Cleanup,
+                                    "cleanup",
+                                    if failed {
+                                        vec![Failure::new("deleting the created resource failed")]
+                                    } else {
+                                        Vec::new()
+                                    },
+                                )
+                                .on(case.api, &delete.operation),
+                            );
                             if failed && let Some(c) = cleanup_curl {
                                 report.curls.insert(String::from("cleanup"), c);
                             }
@@ -419,7 +423,7 @@ impl Runner {
         {
             report.curls.insert(String::from("request"), c);
         }
-        let mut results = checks.into_results("request");
+        let mut results = checks.into_results("request", case.api, &request.operation);
         report.checks.splice(0..0, results.drain(..));
         Ok(())
     }
@@ -568,7 +572,7 @@ impl Runner {
         {
             report.curls.insert(step.name.clone(), c);
         }
-        let results = checks.into_results(&step.name);
+        let results = checks.into_results(&step.name, case.api, &step.request.operation);
         if cleanup {
             // Cleanup reports one check kind: did it succeed.
             let failures: Vec<Failure> = results
@@ -583,11 +587,10 @@ impl Runner {
                 })
                 .flatten()
                 .collect();
-            report.checks.push(CheckResult::from_failures(
-                CheckKind::Cleanup,
-                &step.name,
-                failures,
-            ));
+            report.checks.push(
+                CheckResult::from_failures(CheckKind::Cleanup, &step.name, failures)
+                    .on(case.api, &step.request.operation),
+            );
         } else {
             report.checks.extend(results);
         }
@@ -854,8 +857,10 @@ impl Runner {
             }
         }
         all.sort_by_key(|(i, _)| *i);
+        let cases: Vec<CaseReport> = all.into_iter().map(|(_, r)| r).collect();
         SuiteReport {
-            cases: all.into_iter().map(|(_, r)| r).collect(),
+            coverage: crate::coverage::matrix(&self.specs, &cases),
+            cases,
             elapsed: started.elapsed(),
         }
     }

@@ -154,3 +154,74 @@ fn listed_cases_fail_as_known_pass_unexpectedly_or_are_skipped_as_such() {
     assert_eq!(by_id(&suite, &passing).status, CaseStatus::Failed);
     rt.block_on(emulator.stop());
 }
+
+/// The coverage matrix counts what a run exercised, per operation and check kind, and shows
+/// every other operation of the documents as unexercised.
+#[test]
+fn coverage_counts_exactly_what_ran() {
+    let specs = specs();
+    let rt = runtime();
+    let emulator = rt.block_on(Ephemeral::start()).unwrap();
+    let runner = Runner::new(
+        Arc::clone(&specs),
+        embedded_target(&emulator),
+        KnownFailures::default(),
+    )
+    .unwrap();
+    let id = passing_case(&specs);
+    let report = run(&runner, &[id]);
+    let operations: usize = credspec_conformance::spec::ApiId::ALL
+        .iter()
+        .map(|api| specs.api(*api).operations().len())
+        .sum();
+    assert_eq!(report.coverage.len(), operations);
+    let ran: Vec<_> = report
+        .coverage
+        .iter()
+        .filter(|r| r.checks.values().any(|j| j.runs > 0))
+        .map(|r| (r.api.as_str(), r.operation.as_str()))
+        .collect();
+    // The create, and the delete that cleaned up after it.
+    assert_eq!(
+        ran,
+        [
+            ("twilio/notify-v1", "CreateCredential"),
+            ("twilio/notify-v1", "DeleteCredential")
+        ]
+    );
+    let create = report
+        .coverage
+        .iter()
+        .find(|r| r.api.as_str() == "twilio/notify-v1" && r.operation == "CreateCredential")
+        .unwrap();
+    use credspec_conformance::check::CheckKind;
+    assert_eq!(create.checks[&CheckKind::Status].runs, 1);
+    assert_eq!(create.checks[&CheckKind::Status].failed, 0);
+    assert_eq!(
+        create.checks[&CheckKind::Error].runs,
+        0,
+        "a 201 has no error to check"
+    );
+    // Every answer check judged the create; the fetch, never run, lacks them all.
+    assert_eq!(
+        create.gaps().count(),
+        1,
+        "only the error check: {:?}",
+        create.gaps().collect::<Vec<_>>()
+    );
+    let fetch = report
+        .coverage
+        .iter()
+        .find(|r| r.api.as_str() == "twilio/notify-v1" && r.operation == "FetchCredential")
+        .unwrap();
+    assert_eq!(fetch.gaps().count(), CheckKind::ALL.len() - 3);
+    let text = credspec_conformance::coverage::table(&report.coverage);
+    assert!(
+        text.contains(&format!(
+            "{operations} operations, {} never exercised",
+            operations - 2
+        )),
+        "{text}"
+    );
+    rt.block_on(emulator.stop());
+}

@@ -53,6 +53,7 @@ fn case(id: &str, api: &str, status: CaseStatus) -> CaseReport {
 
 fn report() -> SuiteReport {
     SuiteReport {
+        coverage: Vec::new(),
         cases: vec![
             case(
                 "push.create.ok",
