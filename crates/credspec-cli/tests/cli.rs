@@ -315,3 +315,52 @@ fn conform_says_why_an_unexpected_pass_fails_the_run() {
         "{stderr}"
     );
 }
+
+/// A bad account or key on the command line is named by its flag and never echoed: the
+/// argument parser would print `invalid value 'MyToken:AC...'`, secret and all.
+#[test]
+fn bad_account_flags_name_the_flag_and_never_echo_the_value() {
+    for (flag, value, secret) in [
+        (
+            "--twilio-account",
+            "MySecretToken0123:ACnotasid",
+            "MySecretToken0123",
+        ),
+        (
+            "--twilio-account",
+            "ACnotasid:MySecretToken0123",
+            "MySecretToken0123",
+        ),
+        ("--twilio-account", "MySecretToken0123", "MySecretToken0123"),
+        (
+            "--twilio-api-key",
+            "SKnotakey:TopSecretValue0123:ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "TopSecretValue0123",
+        ),
+        ("--telnyx-api-key", "", "credspec"),
+    ] {
+        let out = credspec(
+            &[
+                "serve",
+                "--db",
+                ":memory:",
+                "--addr",
+                "127.0.0.1:0",
+                flag,
+                value,
+            ],
+            "",
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value:?}: {stderr}");
+        assert!(stderr.contains(flag), "{stderr}");
+        assert!(stderr.contains("the value is not shown"), "{stderr}");
+        if !value.is_empty() {
+            assert!(!stderr.contains(secret), "{flag}: {stderr}");
+            for part in value.split(':') {
+                assert!(!stderr.contains(part), "{flag} echoes {part:?}: {stderr}");
+            }
+        }
+        assert!(out.stdout.is_empty(), "it must not start serving");
+    }
+}

@@ -8,6 +8,8 @@ use std::str::FromStr;
 
 use credspec_core::api::TWILIO_REGIONS;
 
+use credspec_core::secret::Secret;
+
 use crate::{APIS, AccountError, Database, Emulator, TelnyxApiKey, TwilioAccount, TwilioApiKey};
 use tracing_subscriber::filter::LevelFilter;
 
@@ -22,13 +24,13 @@ pub struct Args {
     db: PathBuf,
     /// A Twilio account, `ACCOUNT_SID:AUTH_TOKEN` (repeatable).
     #[arg(long = "twilio-account", value_name = "ACCOUNT_SID:AUTH_TOKEN")]
-    twilio_accounts: Vec<TwilioAccount>,
+    twilio_accounts: Vec<SecretArg>,
     /// A Twilio API key, `KEY_SID:SECRET:ACCOUNT_SID` (repeatable).
     #[arg(long = "twilio-api-key", value_name = "KEY_SID:SECRET:ACCOUNT_SID")]
-    twilio_api_keys: Vec<TwilioApiKey>,
+    twilio_api_keys: Vec<SecretArg>,
     /// A Telnyx API key; each key is its own account (repeatable).
     #[arg(long = "telnyx-api-key", value_name = "KEY")]
-    telnyx_api_keys: Vec<TelnyxApiKey>,
+    telnyx_api_keys: Vec<SecretArg>,
     /// A TOML file of accounts and keys, added to those of the flags: `twilio_accounts`,
     /// `twilio_api_keys` and `telnyx_api_keys`, each a list of strings written as its flag
     /// takes them. Keeps secrets out of the process list.
@@ -43,6 +45,71 @@ pub struct Args {
     /// Log level: error, warn, info, debug or trace.
     #[arg(long, default_value = "info")]
     log: LevelFilter,
+}
+
+/// A flag's value that holds a secret, kept as given until [`run`] parses it: the argument
+/// parser quotes every value it refuses (`invalid value 'ACx:MyToken'`), so a bad account
+/// or key is reported by [`FlagError`] instead, which names the flag and never the value.
+#[derive(Clone)]
+struct SecretArg(Secret<String>);
+
+impl FromStr for SecretArg {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(Secret::new(s.to_owned())))
+    }
+}
+
+impl std::fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretArg(***)")
+    }
+}
+
+/// A flag value that is not an account or key. Any part of the value may be a secret (an
+/// auth token given before its SID), so no part of it is shown.
+#[derive(Debug, thiserror::Error)]
+#[error("{flag} (its {position} value): {reason}; the value is not shown")]
+pub struct FlagError {
+    /// The flag (`--twilio-account`).
+    flag: &'static str,
+    /// Which of its values, from 1 (`1st`).
+    position: String,
+    /// What is wrong, without the value.
+    reason: String,
+}
+
+/// Parses every value of `flag`.
+fn parse_flag<T: FromStr<Err = AccountError>>(
+    flag: &'static str,
+    values: &[SecretArg],
+) -> Result<Vec<T>, FlagError> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, value)| {
+            value.0.expose().parse().map_err(|e| FlagError {
+                flag,
+                position: ordinal(i + 1),
+                reason: match e {
+                    AccountError::Shape { expected } => format!("expected {expected}"),
+                    AccountError::Sid { what, .. } => format!("the {what} is not valid"),
+                    AccountError::EmptySecret { what } => format!("{what} must not be empty"),
+                },
+            })
+        })
+        .collect()
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// Serves until SIGINT or SIGTERM; 0 after a clean shutdown, 2 for a usage or start-up
@@ -199,32 +266,37 @@ impl ConfigFile {
     }
 }
 
-async fn run(mut args: Args) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let mut twilio_accounts: Vec<TwilioAccount> =
+        parse_flag("--twilio-account", &args.twilio_accounts)?;
+    let mut twilio_api_keys: Vec<TwilioApiKey> =
+        parse_flag("--twilio-api-key", &args.twilio_api_keys)?;
+    let mut telnyx_api_keys: Vec<TelnyxApiKey> =
+        parse_flag("--telnyx-api-key", &args.telnyx_api_keys)?;
     if let Some(path) = &args.config {
         let file = ConfigFile::load(path)?;
-        args.twilio_accounts.extend(file.twilio_accounts);
-        args.twilio_api_keys.extend(file.twilio_api_keys);
-        args.telnyx_api_keys.extend(file.telnyx_api_keys);
+        twilio_accounts.extend(file.twilio_accounts);
+        twilio_api_keys.extend(file.twilio_api_keys);
+        telnyx_api_keys.extend(file.telnyx_api_keys);
     }
     let database = if args.db.as_os_str() == ":memory:" {
         Database::memory()
     } else {
         Database::file(&args.db)
     };
-    let no_accounts = args.twilio_accounts.is_empty()
-        && args.twilio_api_keys.is_empty()
-        && args.telnyx_api_keys.is_empty();
+    let no_accounts =
+        twilio_accounts.is_empty() && twilio_api_keys.is_empty() && telnyx_api_keys.is_empty();
     let mut builder = Emulator::builder()
         .database(database)
         .strict(args.strict)
         .development_account(no_accounts);
-    for account in args.twilio_accounts {
+    for account in twilio_accounts {
         builder = builder.twilio_account(account);
     }
-    for key in args.twilio_api_keys {
+    for key in twilio_api_keys {
         builder = builder.twilio_api_key(key);
     }
-    for key in args.telnyx_api_keys {
+    for key in telnyx_api_keys {
         builder = builder.telnyx_key(key);
     }
     let emulator = builder.build()?;
