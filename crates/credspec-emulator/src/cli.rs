@@ -5,12 +5,15 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::str::FromStr;
+use std::time::Duration;
 
 use credspec_core::api::TWILIO_REGIONS;
 
 use credspec_core::secret::Secret;
 
-use crate::{APIS, AccountError, Database, Emulator, TelnyxApiKey, TwilioAccount, TwilioApiKey};
+use crate::{
+    APIS, AccountError, Database, Emulator, Limits, TelnyxApiKey, TwilioAccount, TwilioApiKey,
+};
 use tracing_subscriber::filter::LevelFilter;
 
 /// Options of the emulator binary (`credspec-emulator`) and of `credspec serve`.
@@ -45,6 +48,17 @@ pub struct Args {
     /// Log level: error, warn, info, debug or trace.
     #[arg(long, default_value = "info")]
     log: LevelFilter,
+    /// Seconds a client may take to send a request's head, from the moment the connection
+    /// waits for one (its opening, or the end of the previous answer); then it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds a connection may stay without a byte in either direction before it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    idle_timeout: u64,
+    /// Connections served at once; more wait in the listen backlog, and reaching the cap is
+    /// logged. Default: the open-file limit less 64.
+    #[arg(long, value_name = "N")]
+    max_connections: Option<usize>,
 }
 
 /// A flag's value that holds a secret, kept as given until [`run`] parses it: the argument
@@ -336,7 +350,21 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             dev.telnyx.key().expose_str()
         );
     }
-    let served = emulator.serve(listener, shutdown_signal()).await?;
+    let mut limits = Limits::default()
+        .header_timeout(Duration::from_secs(args.header_timeout.max(1)))
+        .idle_timeout(Duration::from_secs(args.idle_timeout.max(1)));
+    if let Some(max) = args.max_connections {
+        limits = limits.max_connections(max);
+    }
+    println!(
+        "Connections: at most {}; a request head within {} s, closed after {} s without a byte.",
+        limits.max_connections,
+        limits.header_timeout.as_secs(),
+        limits.idle_timeout.as_secs()
+    );
+    let served = emulator
+        .serve_with(listener, shutdown_signal(), limits)
+        .await?;
     served.wait().await?;
     tracing::info!("shut down");
     Ok(())

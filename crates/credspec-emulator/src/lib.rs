@@ -94,6 +94,7 @@ use credspec_core::timestamp::Clock;
 
 pub mod accounts;
 pub mod cli;
+mod connections;
 pub mod ephemeral;
 mod http;
 mod store;
@@ -104,6 +105,7 @@ mod twilio;
 pub use credspec_core::api::APIS;
 
 pub use accounts::{AccountError, TelnyxApiKey, TwilioAccount, TwilioApiKey};
+pub use connections::Limits;
 pub use http::MAX_BODY_BYTES;
 pub use store::{Database, StoreError};
 pub use system::{OsRandom, SystemClock};
@@ -386,13 +388,19 @@ impl Emulator {
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<Served> {
+        self.serve_with(listener, shutdown, Limits::default()).await
+    }
+
+    /// [`Emulator::serve`] under `limits` (header and idle timeouts, connection cap).
+    pub async fn serve_with(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+        limits: Limits,
+    ) -> std::io::Result<Served> {
         let local_addr = listener.local_addr()?;
         let router = self.router();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(shutdown)
-                .await
-        });
+        let task = tokio::spawn(connections::serve(listener, router, limits, shutdown));
         Ok(Served { local_addr, task })
     }
 }

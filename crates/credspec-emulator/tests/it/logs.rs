@@ -26,6 +26,13 @@ impl Write for Capture {
     }
 }
 
+impl Capture {
+    /// Everything logged so far.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
 static CAPTURE: OnceLock<Capture> = OnceLock::new();
 
 /// Installs the capturing global subscriber (once per test binary).

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod basics;
+mod connections;
 mod durability;
 mod http_hygiene;
 mod logs;
