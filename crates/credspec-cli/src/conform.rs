@@ -69,6 +69,11 @@ pub(crate) struct Args {
     /// exchanges each check judged (the JSON report always holds it).
     #[arg(long)]
     coverage: bool,
+    /// Also run up to N generated cases per operation, built from the documents: missing and
+    /// wrong credentials (401), undeclared methods (405 with Allow) and every operation on a
+    /// deleted resource (404), each in the vendor's format.
+    #[arg(long, value_name = "N", env = "CREDSPEC_GENERATE")]
+    generate: Option<usize>,
 }
 
 fn target_of(args: &Args) -> Result<Option<Target>, Box<dyn std::error::Error>> {
@@ -180,6 +185,14 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
                     .with_strict_target(embedded_target(&strict)?);
                 (runner, vec![e, strict])
             }
+        };
+        let runner = match args.generate.filter(|n| *n > 0) {
+            Some(n) => {
+                let generated = credspec_conformance::generate::protocol_cases(runner.specs(), n);
+                eprintln!("credspec: {} generated cases", generated.len());
+                runner.with_generated(generated)
+            }
+            None => runner,
         };
         // An unreachable target would fail every case as `transport`: that is an
         // infrastructure error, not a conformance result.

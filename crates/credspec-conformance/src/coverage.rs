@@ -20,6 +20,8 @@ pub struct Judged {
     pub runs: usize,
     /// Of those, how many failed it.
     pub failed: usize,
+    /// Of the runs, how many were of generated cases ([`crate::generate`]).
+    pub generated: usize,
 }
 
 /// One operation's row of the matrix.
@@ -62,16 +64,20 @@ pub fn matrix(specs: &SpecSet, cases: &[CaseReport]) -> Vec<CoverageRow> {
             );
         }
     }
-    for check in cases.iter().flat_map(|c| &c.checks) {
-        let (Some(api), Some(operation)) = (check.api, &check.operation) else {
-            continue;
-        };
-        if let Some(judged) = rows
-            .get_mut(&(api, operation.clone()))
-            .and_then(|row| row.get_mut(&check.kind))
-        {
-            judged.runs += 1;
-            judged.failed += usize::from(check.failed());
+    for case in cases {
+        let generated = case.id.starts_with(crate::generate::PREFIX);
+        for check in &case.checks {
+            let (Some(api), Some(operation)) = (check.api, &check.operation) else {
+                continue;
+            };
+            if let Some(judged) = rows
+                .get_mut(&(api, operation.clone()))
+                .and_then(|row| row.get_mut(&check.kind))
+            {
+                judged.runs += 1;
+                judged.failed += usize::from(check.failed());
+                judged.generated += usize::from(generated);
+            }
         }
     }
     rows.into_iter()
@@ -84,7 +90,8 @@ pub fn matrix(specs: &SpecSet, cases: &[CaseReport]) -> Vec<CoverageRow> {
 }
 
 /// The matrix as text: one line per operation, one column per check kind, each cell the
-/// steps judged (`-` for none, `n!f` when `f` of them failed), then the gaps counted.
+/// steps judged (`-` for none, `n!f` when `f` of them failed, `n+g` when `g` more were
+/// generated), then the gaps counted.
 pub fn table(rows: &[CoverageRow]) -> String {
     let kinds: Vec<CheckKind> = kinds().collect();
     let name = |r: &CoverageRow| format!("{} {}", r.api, r.operation);
@@ -99,11 +106,15 @@ pub fn table(rows: &[CoverageRow]) -> String {
         let _ = write!(out, "{:<width$}", name(row));
         for kind in &kinds {
             let judged = row.checks.get(kind).copied().unwrap_or_default();
-            let cell = match (judged.runs, judged.failed) {
+            let from_files = judged.runs - judged.generated;
+            let mut cell = match (judged.runs, from_files) {
                 (0, _) => String::from("-"),
-                (n, 0) => n.to_string(),
-                (n, f) => format!("{n}!{f}"),
+                (_, n) if judged.generated == 0 => n.to_string(),
+                (_, n) => format!("{n}+{}", judged.generated),
             };
+            if judged.failed > 0 {
+                cell.push_str(&format!("!{}", judged.failed));
+            }
             let _ = write!(out, "  {cell:>9}");
         }
         out.push('\n');

@@ -151,13 +151,21 @@ pub fn run_with_args(
         Ok(r) => r,
         Err(e) => return infrastructure(args, format!("tokio runtime: {e}")),
     };
+    // `CREDSPEC_GENERATE=N` adds the generated protocol cases, up to N per operation.
+    let generated = std::env::var("CREDSPEC_GENERATE")
+        .ok()
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .map(|n| crate::generate::protocol_cases(&specs, n))
+        .unwrap_or_default();
     let runner = match Runner::new(Arc::clone(&specs), target, known) {
         Ok(r) => match strict {
             Some(strict) => r.with_strict_target(strict),
             None => r,
         },
         Err(e) => return infrastructure(args, e.to_string()),
-    };
+    }
+    .with_generated(generated.clone());
     // The suite runs once, in spec order per API (cases of an API share state), over the
     // cases libtest-mimic will show; each case then reports as its own test.
     let reports: BTreeMap<String, CaseReport> = if args.list {
@@ -166,6 +174,7 @@ pub fn run_with_args(
         let apis = specs
             .cases()
             .iter()
+            .chain(&generated)
             .filter(|c| selects(args, c))
             .map(|c| c.api);
         if let Err(e) = runtime.block_on(runner.probe(apis)) {
@@ -182,6 +191,7 @@ pub fn run_with_args(
     let trials = specs
         .cases()
         .iter()
+        .chain(&generated)
         .map(|case| {
             // A known failure is neither a pass nor a failure: libtest's nearest word is
             // "ignored", as for a case the target cannot run.
@@ -189,7 +199,12 @@ pub fn run_with_args(
                 matches!(r.status, CaseStatus::Skipped | CaseStatus::KnownFailure)
             });
             let reports = Arc::clone(&reports);
-            let snapshots = snapshots.clone();
+            // A generated case has no snapshot of its own.
+            let snapshots = if case.id.starts_with(crate::generate::PREFIX) {
+                Snapshots::Off
+            } else {
+                snapshots.clone()
+            };
             let id = case.id.clone();
             trial(case, move || conclude(reports.get(&id), &snapshots)).with_ignored_flag(ignored)
         })

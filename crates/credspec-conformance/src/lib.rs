@@ -22,6 +22,7 @@
 //! - [`normalize`]: redacted, sorted responses for snapshots.
 //! - [`report`]: summary table, JUnit XML, JSON.
 //! - [`coverage`]: the matrix of operations × check kinds a run exercised.
+//! - [`generate`]: cases the documents imply without a case file (the protocol phase).
 //! - [`harness`]: the suite as `cargo test`, one named test per case, for this workspace
 //!   and for downstream crates testing their own implementation.
 //!
@@ -43,6 +44,7 @@ pub mod check;
 pub mod coverage;
 pub mod exchange;
 pub mod fixtures;
+pub mod generate;
 pub mod harness;
 pub mod known;
 pub mod normalize;

@@ -33,6 +33,9 @@ pub struct Runner {
     strict: Option<Arc<Target>>,
     fixtures: Arc<Fixtures>,
     known: Arc<KnownFailures>,
+    /// Cases generated from the documents ([`crate::generate`]), run after those of
+    /// `specs/` in the same lanes.
+    generated: Arc<Vec<Case>>,
     client: reqwest::Client,
 }
 
@@ -179,7 +182,26 @@ impl Runner {
             strict: None,
             fixtures: Arc::new(Fixtures::generate()?),
             known: Arc::new(known),
+            generated: Arc::new(Vec::new()),
             client,
+        })
+    }
+
+    /// The same runner, also running `cases` (generated from the documents: the protocol
+    /// phase of [`crate::generate`]).
+    #[must_use]
+    pub fn with_generated(mut self, cases: Vec<Case>) -> Self {
+        self.generated = Arc::new(cases);
+        self
+    }
+
+    /// Every case it runs: those of `specs/`, then the generated ones.
+    fn case_at(&self, index: usize) -> Option<&Case> {
+        let files = self.specs.cases();
+        files.get(index).or_else(|| {
+            index
+                .checked_sub(files.len())
+                .and_then(|i| self.generated.get(i))
         })
     }
 
@@ -803,16 +825,25 @@ impl Runner {
         // One lane per store of core's table: the APIs of a store share the account's state
         // (the four classic Twilio APIs list each other's credentials), so their cases run
         // one after another.
-        let mut lanes: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (index, case) in self.specs.cases().iter().enumerate() {
+        let mut lanes: BTreeMap<&str, Vec<(bool, usize)>> = BTreeMap::new();
+        let cases = self.specs.cases().iter().chain(self.generated.iter());
+        for (index, case) in cases.enumerate() {
             if select(case) {
-                lanes.entry(case.api.api().store).or_default().push(index);
+                let scenario = case.kind == CaseKind::Scenario;
+                lanes
+                    .entry(case.api.api().store)
+                    .or_default()
+                    .push((scenario, index));
             }
         }
         // Single-request cases first, then scenarios, within each lane.
-        for indices in lanes.values_mut() {
-            indices.sort_by_key(|&i| (self.specs.cases()[i].kind == CaseKind::Scenario, i));
-        }
+        let lanes: BTreeMap<&str, Vec<usize>> = lanes
+            .into_iter()
+            .map(|(store, mut indices)| {
+                indices.sort_unstable();
+                (store, indices.into_iter().map(|(_, i)| i).collect())
+            })
+            .collect();
         let semaphore = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
         let mut set = tokio::task::JoinSet::new();
         for (_, indices) in lanes {
@@ -823,7 +854,10 @@ impl Runner {
                 let _permit = semaphore.acquire_owned().await.ok();
                 let mut out = Vec::new();
                 for index in indices {
-                    let report = runner.run_case(&runner.specs.cases()[index]).await;
+                    let Some(case) = runner.case_at(index) else {
+                        continue;
+                    };
+                    let report = runner.run_case(case).await;
                     progress(&report);
                     out.push((index, report));
                 }

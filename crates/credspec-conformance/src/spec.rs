@@ -442,7 +442,7 @@ pub enum CaseKind {
 }
 
 /// Which credentials a request carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Auth {
@@ -461,7 +461,7 @@ pub enum Auth {
 }
 
 /// A request body.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Body {
@@ -480,13 +480,13 @@ pub enum Body {
         /// The text.
         raw: String,
         /// The `Content-Type` to send, if any.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         content_type: Option<String>,
     },
 }
 
 /// The request of a case or step.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct Request {
     /// The operationId.

@@ -1022,3 +1022,73 @@ async fn a_twilio_secret_echoed_in_an_extra_member_fails_body_and_domain() {
     )
     .await;
 }
+
+/// Runs every case (of the files, or generated) that `select` picks against a fresh emulator
+/// behind `fault`, with the generated protocol cases added.
+async fn run_with_generated(
+    fault: Option<Fault>,
+    select: impl Fn(&credspec_conformance::spec::Case) -> bool,
+) -> Vec<CaseReport> {
+    let specs = specs();
+    let running = start(fault).await;
+    let generated = credspec_conformance::generate::protocol_cases(&specs, 200);
+    let runner = Runner::new(Arc::clone(&specs), running.target, KnownFailures::default())
+        .unwrap()
+        .with_generated(generated);
+    let report = runner.run_selected(select, 4, Arc::new(|_| {})).await;
+    let _ = running.stop.send(());
+    running.task.await.unwrap().unwrap();
+    report.cases
+}
+
+/// An implementation that answers 404 where 405 is due, except for the TRACE the case files
+/// send: the files cannot see it, the generated protocol phase (every undeclared method of
+/// every path) alone reports it, by the status check.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_404_where_405_is_due_is_caught_by_the_generated_phase_alone() {
+    let fault = || {
+        Fault::rewrite(|seen, a| {
+            if a.status == 405 && seen.method != "TRACE" {
+                a.status = 404;
+            }
+        })
+    };
+    let is_generated = |c: &credspec_conformance::spec::Case| {
+        c.id.starts_with(credspec_conformance::generate::PREFIX)
+    };
+    // The case files pass against the defect...
+    let files = run_with_generated(Some(fault()), |c| !is_generated(c)).await;
+    assert!(files.len() > 400);
+    let failed: Vec<&str> = files
+        .iter()
+        .filter(|r| r.status.fails_run())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(failed, Vec::<&str>::new(), "the files must not see it");
+    // ...the generated cases pass against the correct emulator, and fail against the defect.
+    let correct = run_with_generated(None, |c| is_generated(c)).await;
+    assert!(correct.iter().all(|r| r.status == CaseStatus::Passed));
+    let faulty = run_with_generated(Some(fault()), |c| is_generated(c)).await;
+    let caught: Vec<&CaseReport> = faulty
+        .iter()
+        .filter(|r| r.status == CaseStatus::Failed)
+        .collect();
+    assert!(!caught.is_empty());
+    for report in &caught {
+        assert!(report.id.contains(".method-"), "{}", report.id);
+        // The status check always; the error check too where the body repeats the status
+        // (Twilio classic's `status` member).
+        let kinds = failed_kinds(report);
+        assert!(
+            kinds.contains(&Status) && kinds.is_subset(&BTreeSet::from([Status, Error])),
+            "{}:\n{}",
+            report.id,
+            report.failure_text()
+        );
+    }
+    // Every generated method case is caught.
+    assert_eq!(
+        caught.len(),
+        faulty.iter().filter(|r| r.id.contains(".method-")).count()
+    );
+}

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod emulator;
+mod generate;
 mod harness;
 mod known;
 mod report;

@@ -1,0 +1,108 @@
+//! The generated protocol phase (issue 14 §4): built from the documents for every API, and
+//! passed by the embedded emulator.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use credspec_conformance::generate::{PREFIX, protocol_cases};
+use credspec_conformance::known::KnownFailures;
+use credspec_conformance::report::CaseStatus;
+use credspec_conformance::runner::Runner;
+use credspec_conformance::spec::{ApiId, SpecSet};
+use credspec_emulator::ephemeral::Ephemeral;
+
+use crate::emulator::{embedded_target, runtime};
+
+fn specs() -> Arc<SpecSet> {
+    Arc::new(SpecSet::load(SpecSet::default_root()).unwrap())
+}
+
+#[test]
+fn every_api_gets_auth_method_and_use_after_delete_cases() {
+    let specs = specs();
+    let cases = protocol_cases(&specs, 200);
+    for api in ApiId::ALL {
+        let ids: Vec<&str> = cases
+            .iter()
+            .filter(|c| c.api == api)
+            .map(|c| c.id.as_str())
+            .collect();
+        for what in [
+            ".auth-missing",
+            ".auth-wrong",
+            ".method-",
+            ".lifecycle.use-after-delete",
+        ] {
+            assert!(
+                ids.iter().any(|id| id.contains(what)),
+                "{api}: no {what} case in {ids:?}"
+            );
+        }
+        // Every operation a case file sends gets its two auth cases.
+        let sent: BTreeSet<&str> = specs
+            .cases()
+            .iter()
+            .filter(|c| c.api == api)
+            .filter_map(|c| c.request.as_ref())
+            .map(|r| r.operation.as_str())
+            .collect();
+        for op in sent {
+            assert!(
+                ids.iter()
+                    .any(|id| id.contains(&format!(".{op}.auth-missing"))),
+                "{api} {op}"
+            );
+        }
+    }
+    let unique: BTreeSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(unique.len(), cases.len(), "generated ids are unique");
+    assert!(cases.iter().all(|c| c.id.starts_with(PREFIX)));
+    // At most N per operation.
+    let one = protocol_cases(&specs, 1);
+    assert!(one.len() < cases.len());
+    let mut per_op = std::collections::BTreeMap::new();
+    for case in &one {
+        for (request, _) in case.exchanges() {
+            *per_op
+                .entry((case.api, request.operation.clone()))
+                .or_insert(0) += 1;
+        }
+    }
+    assert!(per_op.values().all(|n| *n <= 1), "{per_op:?}");
+}
+
+#[test]
+fn the_embedded_emulator_passes_every_generated_case() {
+    let specs = specs();
+    let rt = runtime();
+    let emulator = rt.block_on(Ephemeral::start()).unwrap();
+    let generated = protocol_cases(&specs, 200);
+    let count = generated.len();
+    let runner = Runner::new(
+        Arc::clone(&specs),
+        embedded_target(&emulator),
+        KnownFailures::default(),
+    )
+    .unwrap()
+    .with_generated(generated);
+    let report =
+        rt.block_on(runner.run_selected(|c| c.id.starts_with(PREFIX), 4, Arc::new(|_| {})));
+    assert_eq!(report.cases.len(), count);
+    assert!(count >= 60, "{count} generated cases");
+    let failed: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| c.status != CaseStatus::Passed)
+        .map(|c| format!("{} {:?}: {}", c.id, c.status, c.failure_text()))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    // The coverage matrix counts them as generated runs.
+    assert!(
+        report
+            .coverage
+            .iter()
+            .all(|row| row.checks.values().any(|j| j.generated > 0)),
+        "an operation without a generated run"
+    );
+    rt.block_on(emulator.stop());
+}
