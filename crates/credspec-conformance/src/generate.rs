@@ -11,6 +11,13 @@
 //!   delete operation, then every operation on one resource → 404 with the code of its
 //!   documented 404.
 //!
+//! And a first body phase, **negatives**: for every operation with a request body, the
+//! body of a documented positive case with one member broken against the operation's
+//! schema (one past `maxLength`, empty under `minLength`, outside its `enum`, off its
+//! `pattern`, of another type, or a `required` member left out), each breaking confirmed
+//! with the schema itself → refused with the status (and, when the documented refusals of
+//! the operation agree on one, the code) of the operation's documented refusals.
+//!
 //! Each generated case is an ordinary [`Case`] (id `generated.<api>.<operation>.<what>`), so
 //! every check, report and the coverage matrix treat it as any other. An operation that no
 //! case file sends has no template, and gets no auth case: the coverage matrix shows it.
@@ -55,7 +62,8 @@ pub fn protocol_cases(specs: &SpecSet, per_operation: usize) -> Vec<Case> {
         let all = auth_cases(api, spec, &templates)
             .into_iter()
             .chain(method_cases(api, spec, &templates))
-            .chain(use_after_delete(api, spec, specs, &templates));
+            .chain(use_after_delete(api, spec, specs, &templates))
+            .chain(negative_bodies(api, spec, specs));
         out.extend(all.filter(|c| keep(c)));
     }
     out
@@ -277,4 +285,191 @@ fn use_after_delete(
     case(id, title, api, "scenario", json!({"steps": steps}))
         .into_iter()
         .collect()
+}
+
+/// What the documented refusals of `operation` answer: their statuses, and their one code
+/// if they agree on one.
+fn documented_refusals(specs: &SpecSet, api: ApiId, operation: &str) -> (Vec<u16>, Option<Value>) {
+    let mut statuses = Vec::new();
+    let mut codes = Vec::new();
+    for case in specs.cases().iter().filter(|c| {
+        c.api == api
+            && c.kind == CaseKind::Negative
+            && c.profile.is_none()
+            && matches!(
+                c.refused_by,
+                Some(crate::spec::RefusedBy::Schema(_) | crate::spec::RefusedBy::Rule(_))
+            )
+    }) {
+        let (Some(request), Some(expect)) = (&case.request, &case.expect) else {
+            continue;
+        };
+        if request.operation != operation || request.auth != Auth::Valid {
+            continue;
+        }
+        statuses.extend(expect.status.all());
+        codes.extend(expect.error_code.clone());
+    }
+    statuses.sort_unstable();
+    statuses.dedup();
+    codes.dedup();
+    let code = match codes.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    (statuses, code)
+}
+
+/// Values that break `schema` (one member's), each with a word for the case id.
+fn breaking_values(schema: &Value, form: bool) -> Vec<(&'static str, Value)> {
+    let mut out = Vec::new();
+    let text = |v: &str| Value::from(v);
+    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+        let len = usize::try_from(max)
+            .unwrap_or(usize::MAX - 1)
+            .saturating_add(1);
+        out.push(("too-long", text(&"x".repeat(len))));
+    }
+    if schema
+        .get("minLength")
+        .and_then(Value::as_u64)
+        .is_some_and(|m| m >= 1)
+    {
+        out.push(("empty", text("")));
+    }
+    if schema.get("enum").is_some() {
+        out.push(("not-in-enum", text("credspec-not-a-listed-value")));
+    }
+    if schema.get("pattern").is_some() {
+        out.push(("off-pattern", text("\u{1} credspec \u{7f}")));
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("boolean") => out.push(("not-boolean", text("maybe"))),
+        Some("integer" | "number") => out.push(("not-a-number", text("ten"))),
+        Some("string") if !form => out.push(("not-a-string", Value::from(12345))),
+        Some("object") if !form => out.push(("not-an-object", text("x"))),
+        _ => {}
+    }
+    // Only what the member's own schema refuses.
+    match jsonschema::validator_for(schema) {
+        Ok(validator) => out.retain(|(_, v)| !validator.is_valid(v)),
+        Err(_) => out.clear(),
+    }
+    out
+}
+
+/// The form members of `body` as the JSON the schema reads (`true`/`false` as booleans,
+/// integers as numbers), as `credspec validate` reads a form.
+fn form_value(value: &str, schema: &Value) -> Value {
+    match schema.get("type").and_then(Value::as_str) {
+        Some("boolean") => match value {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::from(value),
+        },
+        Some("integer") => value
+            .parse::<i64>()
+            .map_or_else(|_| Value::from(value), Value::from),
+        _ => Value::from(value),
+    }
+}
+
+/// Documented positive requests with one member broken against the operation's schema.
+fn negative_bodies(api: ApiId, spec: &ApiSpec, specs: &SpecSet) -> Vec<Case> {
+    let mut out = Vec::new();
+    for op in spec.operations().values() {
+        let Some(template) = specs.cases().iter().find_map(|c| {
+            let request = c.request.as_ref()?;
+            (c.api == api
+                && c.kind == CaseKind::Positive
+                && c.profile.is_none()
+                && request.operation == op.id
+                && request.auth == Auth::Valid
+                && request.body.is_some())
+            .then_some(request)
+        }) else {
+            continue;
+        };
+        let (statuses, code) = documented_refusals(specs, api, &op.id);
+        if statuses.is_empty() {
+            continue;
+        }
+        let (form, media) = match &template.body {
+            Some(crate::spec::Body::Form { .. }) => (true, "application/x-www-form-urlencoded"),
+            Some(crate::spec::Body::Json { .. }) => (false, "application/json"),
+            _ => continue,
+        };
+        let Some(schema) = spec.request_schema(&op.id, Some(media)) else {
+            continue;
+        };
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let mut broken: Vec<(String, &'static str, Option<Value>)> = Vec::new();
+        for (name, member) in properties.into_iter().flatten() {
+            let Some(member) = spec.resolve(member) else {
+                continue;
+            };
+            for (what, value) in breaking_values(member, form) {
+                broken.push((name.clone(), what, Some(value)));
+            }
+        }
+        for name in &required {
+            broken.push(((*name).to_owned(), "missing", None));
+        }
+        for (name, what, value) in broken {
+            let mut request = request_json(template);
+            let body = if form {
+                &mut request["body"]["form"]
+            } else {
+                &mut request["body"]["json"]
+            };
+            let Some(members) = body.as_object_mut() else {
+                continue;
+            };
+            match value {
+                None => {
+                    members.remove(&name);
+                }
+                Some(Value::String(text)) if form => {
+                    members.insert(name.clone(), Value::String(text));
+                }
+                Some(_) if form => continue,
+                Some(v) => {
+                    members.insert(name.clone(), v);
+                }
+            }
+            // A form member is judged as the schema reads it; a value the reading makes
+            // valid again (none of the above) is not sent.
+            if form
+                && let Some(member) = properties
+                    .and_then(|p| p.get(&name))
+                    .and_then(|m| spec.resolve(m))
+                && let Some(text) = members.get(&name).and_then(Value::as_str)
+                && jsonschema::validator_for(member)
+                    .is_ok_and(|v| v.is_valid(&form_value(text, member)))
+            {
+                continue;
+            }
+            let id = format!(
+                "{PREFIX}{}.{}.negative.{}-{what}",
+                short(api),
+                op.id,
+                name.to_ascii_lowercase()
+            );
+            let title = format!("{} with {name} {what}: refused as documented", op.id);
+            let mut expect = json!({"status": statuses});
+            if let Some(code) = &code {
+                expect["error_code"] = code.clone();
+            }
+            let refused = json!({"request": request, "expect": expect, "refused_by": {"schema": format!("{name}: {what}")}});
+            out.extend(case(id, title, api, "negative", refused));
+        }
+    }
+    out
 }

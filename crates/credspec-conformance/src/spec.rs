@@ -332,6 +332,26 @@ impl ApiSpec {
         ))
     }
 
+    /// The request body schema of `operation` for `content_type`, `$ref`s of the body and
+    /// of the schema itself resolved (its properties may still hold `$ref`s: see
+    /// [`ApiSpec::resolve`]).
+    pub fn request_schema(&self, operation: &str, content_type: Option<&str>) -> Option<&Value> {
+        let op = self.operations.get(operation)?;
+        let body = resolve(
+            &self.document,
+            self.document
+                .pointer(&format!("{}/requestBody", op.pointer)),
+        )?;
+        let content = body.get("content")?.as_object()?;
+        let media = pick_media(content, content_type)?;
+        resolve(&self.document, content.get(&media)?.get("schema"))
+    }
+
+    /// `value` with a `$ref` at its top resolved against the document.
+    pub fn resolve<'a>(&'a self, value: &'a Value) -> Option<&'a Value> {
+        resolve(&self.document, Some(value))
+    }
+
     /// The validator of the request body of `operation` for `content_type`.
     pub fn request_validator(
         &self,

@@ -54,6 +54,30 @@ fn every_api_gets_auth_method_and_use_after_delete_cases() {
             );
         }
     }
+    // Schema-breaking bodies for the creates the documents constrain.
+    for (api, member) in [
+        (
+            ApiId::TwilioNotifyV1,
+            "CreateCredential.negative.friendlyname-too-long",
+        ),
+        (
+            ApiId::TwilioConversationsV1,
+            "CreateCredential.negative.type-missing",
+        ),
+        (
+            ApiId::TwilioCommsV1,
+            "CreatePushCredential.negative.credentialtype-not-in-enum",
+        ),
+        (
+            ApiId::TelnyxTelephony,
+            "CreateTelephonyCredential.negative.name-too-long",
+        ),
+    ] {
+        assert!(
+            cases.iter().any(|c| c.api == api && c.id.ends_with(member)),
+            "{api}: no {member}"
+        );
+    }
     let unique: BTreeSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(unique.len(), cases.len(), "generated ids are unique");
     assert!(cases.iter().all(|c| c.id.starts_with(PREFIX)));
