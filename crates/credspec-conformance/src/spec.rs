@@ -332,10 +332,13 @@ impl ApiSpec {
         ))
     }
 
-    /// The request body schema of `operation` for `content_type`, `$ref`s of the body and
-    /// of the schema itself resolved (its properties may still hold `$ref`s: see
-    /// [`ApiSpec::resolve`]).
-    pub fn request_schema(&self, operation: &str, content_type: Option<&str>) -> Option<&Value> {
+    /// The operation object's pointer, the request body's content map and the media type of
+    /// it that `content_type` picks.
+    fn request_content(
+        &self,
+        operation: &str,
+        content_type: Option<&str>,
+    ) -> Option<(&str, &serde_json::Map<String, Value>, String)> {
         let op = self.operations.get(operation)?;
         let body = resolve(
             &self.document,
@@ -344,6 +347,14 @@ impl ApiSpec {
         )?;
         let content = body.get("content")?.as_object()?;
         let media = pick_media(content, content_type)?;
+        Some((&op.pointer, content, media))
+    }
+
+    /// The request body schema of `operation` for `content_type`, `$ref`s of the body and
+    /// of the schema itself resolved (its properties may still hold `$ref`s: see
+    /// [`ApiSpec::resolve`]).
+    pub fn request_schema(&self, operation: &str, content_type: Option<&str>) -> Option<&Value> {
+        let (_, content, media) = self.request_content(operation, content_type)?;
         resolve(&self.document, content.get(&media)?.get("schema"))
     }
 
@@ -358,16 +369,9 @@ impl ApiSpec {
         operation: &str,
         content_type: Option<&str>,
     ) -> Option<&Validator> {
-        let op = self.operations.get(operation)?;
-        let body = resolve(
-            &self.document,
-            self.document
-                .pointer(&format!("{}/requestBody", op.pointer)),
-        )?;
-        let media = pick_media(body.get("content")?.as_object()?, content_type)?;
+        let (pointer, _, media) = self.request_content(operation, content_type)?;
         self.validators.get(&format!(
-            "{}/requestBody/content/{}/schema",
-            op.pointer,
+            "{pointer}/requestBody/content/{}/schema",
             escape_token(&media)
         ))
     }
