@@ -74,6 +74,9 @@ pub(crate) struct Args {
     /// deleted resource (404), each in the vendor's format.
     #[arg(long, value_name = "N", env = "CREDSPEC_GENERATE")]
     generate: Option<usize>,
+    /// The seed of the values --generate draws: the same seed, the same cases.
+    #[arg(long, value_name = "S", env = "CREDSPEC_SEED", default_value_t = 0)]
+    seed: u64,
 }
 
 fn target_of(args: &Args) -> Result<Option<Target>, Box<dyn std::error::Error>> {
@@ -188,8 +191,12 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
         };
         let runner = match args.generate.filter(|n| *n > 0) {
             Some(n) => {
-                let generated = credspec_conformance::generate::protocol_cases(runner.specs(), n);
-                eprintln!("credspec: {} generated cases", generated.len());
+                let generated = credspec_conformance::generate::cases(runner.specs(), n, args.seed);
+                eprintln!(
+                    "credspec: {} generated cases (seed {}; --seed S replays them)",
+                    generated.len(),
+                    args.seed
+                );
                 runner.with_generated(generated)
             }
             None => runner,

@@ -18,6 +18,13 @@
 //! with the schema itself → refused with the status (and, when the documented refusals of
 //! the operation agree on one, the code) of the operation's documented refusals.
 //!
+//! And **positives**: the same documented creates with a constrained text member (a name,
+//! an alias, a tag) replaced by a value drawn from its schema (`pattern`, `minLength`,
+//! `maxLength`; proptest, seeded), each confirmed valid by the member's schema → the
+//! documented success, every answer check, and the cleanup of a create. Members under a
+//! state rule (decision D46: Comms `appName`, whose Apps are limited) are left as documented,
+//! and so is material.
+//!
 //! Each generated case is an ordinary [`Case`] (id `generated.<api>.<operation>.<what>`), so
 //! every check, report and the coverage matrix treat it as any other. An operation that no
 //! case file sends has no template, and gets no auth case: the coverage matrix shows it.
@@ -34,10 +41,10 @@ const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 /// The id prefix of every generated case.
 pub const PREFIX: &str = "generated.";
 
-/// The protocol cases of `specs`, at most `per_operation` for each operation (`credspec
+/// The generated cases of `specs`, at most `per_operation` for each operation (`credspec
 /// conform --generate N`; the use-after-delete scenario of an API counts once for each
-/// operation it sends).
-pub fn protocol_cases(specs: &SpecSet, per_operation: usize) -> Vec<Case> {
+/// operation it sends), the drawn values from `seed`.
+pub fn cases(specs: &SpecSet, per_operation: usize, seed: u64) -> Vec<Case> {
     let mut out = Vec::new();
     for api in ApiId::ALL {
         let spec = specs.api(api);
@@ -63,7 +70,8 @@ pub fn protocol_cases(specs: &SpecSet, per_operation: usize) -> Vec<Case> {
             .into_iter()
             .chain(method_cases(api, spec, &templates))
             .chain(use_after_delete(api, spec, specs, &templates))
-            .chain(negative_bodies(api, spec, specs));
+            .chain(negative_bodies(api, spec, specs))
+            .chain(positive_bodies(api, spec, specs, per_operation, seed));
         out.extend(all.filter(|c| keep(c)));
     }
     out
@@ -374,20 +382,30 @@ fn form_value(value: &str, schema: &Value) -> Value {
     }
 }
 
+/// The first documented positive request of `operation` with a body, sent with valid
+/// credentials, and what its case expects.
+fn body_template<'s>(
+    specs: &'s SpecSet,
+    api: ApiId,
+    operation: &str,
+) -> Option<(&'s Request, Option<&'s crate::spec::Expect>)> {
+    specs.cases().iter().find_map(|c| {
+        let request = c.request.as_ref()?;
+        (c.api == api
+            && c.kind == CaseKind::Positive
+            && c.profile.is_none()
+            && request.operation == operation
+            && request.auth == Auth::Valid
+            && request.body.is_some())
+        .then_some((request, c.expect.as_ref()))
+    })
+}
+
 /// Documented positive requests with one member broken against the operation's schema.
 fn negative_bodies(api: ApiId, spec: &ApiSpec, specs: &SpecSet) -> Vec<Case> {
     let mut out = Vec::new();
     for op in spec.operations().values() {
-        let Some(template) = specs.cases().iter().find_map(|c| {
-            let request = c.request.as_ref()?;
-            (c.api == api
-                && c.kind == CaseKind::Positive
-                && c.profile.is_none()
-                && request.operation == op.id
-                && request.auth == Auth::Valid
-                && request.body.is_some())
-            .then_some(request)
-        }) else {
+        let Some((template, _)) = body_template(specs, api, &op.id) else {
             continue;
         };
         let (statuses, code) = documented_refusals(specs, api, &op.id);
@@ -469,6 +487,160 @@ fn negative_bodies(api: ApiId, spec: &ApiSpec, specs: &SpecSet) -> Vec<Case> {
             }
             let refused = json!({"request": request, "expect": expect, "refused_by": {"schema": format!("{name}: {what}")}});
             out.extend(case(id, title, api, "negative", refused));
+        }
+    }
+    out
+}
+
+/// Members whose variation meets a state rule (decision D46): a new Comms `appName` is a new
+/// App, and an account holds at most ten.
+const STATEFUL_MEMBERS: [&str; 1] = ["appName"];
+
+/// A strategy for text valid under `schema`'s `pattern` and lengths, if one can be built.
+fn text_strategy(schema: &Value) -> Option<proptest::strategy::BoxedStrategy<String>> {
+    use proptest::strategy::Strategy as _;
+    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1);
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(64)
+        .min(64)
+        .max(min);
+    let (min, max) = (usize::try_from(min).ok()?, usize::try_from(max).ok()?);
+    match schema.get("pattern").and_then(Value::as_str) {
+        Some(pattern) => {
+            let strategy = proptest::string::string_regex(pattern).ok()?;
+            Some(
+                strategy
+                    .prop_filter("length", move |s| (min..=max).contains(&s.chars().count()))
+                    .boxed(),
+            )
+        }
+        None => Some(
+            proptest::string::string_regex(&format!("[A-Za-z0-9 _.-]{{{min},{max}}}"))
+                .ok()?
+                .boxed(),
+        ),
+    }
+}
+
+/// Documented creates with one text member drawn from its schema.
+fn positive_bodies(
+    api: ApiId,
+    spec: &ApiSpec,
+    specs: &SpecSet,
+    per_operation: usize,
+    seed: u64,
+) -> Vec<Case> {
+    use proptest::strategy::{Strategy as _, ValueTree as _};
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let row = api.api();
+    let mut out = Vec::new();
+    for op in spec
+        .operations()
+        .values()
+        .filter(|op| op.method == "POST" && op.path == row.collection_path)
+    {
+        let Some((template, expect)) = body_template(specs, api, &op.id) else {
+            continue;
+        };
+        let Some(status) = expect.and_then(|e| e.status.all().first().copied()) else {
+            continue;
+        };
+        let (form, media, members) = match &template.body {
+            Some(crate::spec::Body::Form { form }) => (
+                true,
+                "application/x-www-form-urlencoded",
+                form.iter()
+                    .map(|(k, v)| (k.clone(), Value::from(v.clone())))
+                    .collect::<Vec<_>>(),
+            ),
+            Some(crate::spec::Body::Json { json }) => (
+                false,
+                "application/json",
+                json.as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            _ => continue,
+        };
+        let Some(schema) = spec.request_schema(&op.id, Some(media)) else {
+            continue;
+        };
+        // Text members the template sends as plain text, with a strategy and a validator.
+        let mut drawable = Vec::new();
+        for (name, value) in &members {
+            let plain = value.as_str().is_some_and(|v| !v.contains("{{"));
+            if !plain || STATEFUL_MEMBERS.contains(&name.as_str()) {
+                continue;
+            }
+            let Some(member) = schema
+                .pointer(&format!("/properties/{name}"))
+                .and_then(|m| spec.resolve(m))
+            else {
+                continue;
+            };
+            if member.get("type").and_then(Value::as_str) != Some("string")
+                || member.get("enum").is_some()
+                || member.get("format").is_some()
+                || !(member.get("pattern").is_some() || member.get("maxLength").is_some())
+            {
+                continue;
+            }
+            let (Some(strategy), Ok(validator)) =
+                (text_strategy(member), jsonschema::validator_for(member))
+            else {
+                continue;
+            };
+            drawable.push((name.clone(), strategy, validator));
+        }
+        if drawable.is_empty() {
+            continue;
+        }
+        let mut seed_bytes = [0u8; 32];
+        // Each API and operation draws its own sequence from the one seed.
+        let salt = api.as_str().bytes().chain(op.id.bytes());
+        for (i, b) in seed.to_le_bytes().into_iter().chain(salt).enumerate() {
+            if let Some(slot) = seed_bytes.get_mut(i % 32) {
+                *slot = slot.rotate_left(3) ^ b;
+            }
+        }
+        let mut runner = TestRunner::new_with_rng(
+            Config::default(),
+            TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
+        );
+        for n in 0..per_operation {
+            let Some((name, strategy, validator)) = drawable.get(n % drawable.len()) else {
+                break;
+            };
+            let Ok(tree) = strategy.new_tree(&mut runner) else {
+                continue;
+            };
+            let value = tree.current();
+            if !validator.is_valid(&Value::from(value.clone())) {
+                continue;
+            }
+            let mut request = request_json(template);
+            let slot = if form {
+                &mut request["body"]["form"][name.as_str()]
+            } else {
+                &mut request["body"]["json"][name.as_str()]
+            };
+            *slot = Value::from(value);
+            let id = format!(
+                "{PREFIX}{}.{}.positive.{}-{n}",
+                short(api),
+                op.id,
+                name.to_ascii_lowercase()
+            );
+            let title = format!(
+                "{} with a {name} drawn from its schema (seed {seed})",
+                op.id
+            );
+            let body = json!({"request": request, "expect": {"status": status}});
+            out.extend(case(id, title, api, "positive", body));
         }
     }
     out

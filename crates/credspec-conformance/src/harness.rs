@@ -81,6 +81,14 @@ fn infrastructure(args: &Arguments, message: String) -> Conclusion {
     )
 }
 
+/// The seed of generated values: `CREDSPEC_SEED`, or 0.
+fn generate_seed() -> u64 {
+    std::env::var("CREDSPEC_SEED")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 /// The trial of a case, as libtest-mimic names it (`[<api>] <id>`).
 fn trial(case: &Case, test: impl FnOnce() -> Result<(), Failed> + Send + 'static) -> Trial {
     Trial::test(case.id.clone(), test).with_kind(case.api.as_str())
@@ -151,12 +159,13 @@ pub fn run_with_args(
         Ok(r) => r,
         Err(e) => return infrastructure(args, format!("tokio runtime: {e}")),
     };
-    // `CREDSPEC_GENERATE=N` adds the generated protocol cases, up to N per operation.
+    // `CREDSPEC_GENERATE=N` adds the generated cases, up to N per operation, drawn from
+    // `CREDSPEC_SEED` (default 0).
     let generated = std::env::var("CREDSPEC_GENERATE")
         .ok()
         .and_then(|n| n.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
-        .map(|n| crate::generate::protocol_cases(&specs, n))
+        .map(|n| crate::generate::cases(&specs, n, generate_seed()))
         .unwrap_or_default();
     let runner = match Runner::new(Arc::clone(&specs), target, known) {
         Ok(r) => match strict {

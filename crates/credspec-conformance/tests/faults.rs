@@ -1031,7 +1031,7 @@ async fn run_with_generated(
 ) -> Vec<CaseReport> {
     let specs = specs();
     let running = start(fault).await;
-    let generated = credspec_conformance::generate::protocol_cases(&specs, 200);
+    let generated = credspec_conformance::generate::cases(&specs, 200, 7);
     let runner = Runner::new(Arc::clone(&specs), running.target, KnownFailures::default())
         .unwrap()
         .with_generated(generated);

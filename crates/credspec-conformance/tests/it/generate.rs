@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use credspec_conformance::generate::{PREFIX, protocol_cases};
+use credspec_conformance::generate::{PREFIX, cases as generated_cases};
 use credspec_conformance::known::KnownFailures;
 use credspec_conformance::report::CaseStatus;
 use credspec_conformance::runner::Runner;
@@ -20,7 +20,7 @@ fn specs() -> Arc<SpecSet> {
 #[test]
 fn every_api_gets_auth_method_and_use_after_delete_cases() {
     let specs = specs();
-    let cases = protocol_cases(&specs, 200);
+    let cases = generated_cases(&specs, 200, 7);
     for api in ApiId::ALL {
         let ids: Vec<&str> = cases
             .iter()
@@ -82,7 +82,7 @@ fn every_api_gets_auth_method_and_use_after_delete_cases() {
     assert_eq!(unique.len(), cases.len(), "generated ids are unique");
     assert!(cases.iter().all(|c| c.id.starts_with(PREFIX)));
     // At most N per operation.
-    let one = protocol_cases(&specs, 1);
+    let one = generated_cases(&specs, 1, 7);
     assert!(one.len() < cases.len());
     let mut per_op = std::collections::BTreeMap::new();
     for case in &one {
@@ -100,7 +100,7 @@ fn the_embedded_emulator_passes_every_generated_case() {
     let specs = specs();
     let rt = runtime();
     let emulator = rt.block_on(Ephemeral::start()).unwrap();
-    let generated = protocol_cases(&specs, 200);
+    let generated = generated_cases(&specs, 200, 7);
     let count = generated.len();
     let runner = Runner::new(
         Arc::clone(&specs),
@@ -129,4 +129,22 @@ fn the_embedded_emulator_passes_every_generated_case() {
         "an operation without a generated run"
     );
     rt.block_on(emulator.stop());
+}
+
+#[test]
+fn drawn_positives_replay_from_their_seed() {
+    let specs = specs();
+    let bodies = |seed: u64| -> Vec<String> {
+        generated_cases(&specs, 50, seed)
+            .into_iter()
+            .filter(|c| c.id.contains(".positive."))
+            .filter_map(|c| c.request.map(|r| format!("{:?}", r.body)))
+            .collect()
+    };
+    let first = bodies(3);
+    assert!(first.len() >= 20, "{} drawn positives", first.len());
+    let distinct: BTreeSet<&String> = first.iter().collect();
+    assert!(distinct.len() > first.len() / 2, "the values vary");
+    assert_eq!(bodies(3), first, "one seed, one set of cases");
+    assert_ne!(bodies(4), first, "another seed, other values");
 }
