@@ -263,10 +263,9 @@ impl Target {
         }
         let row = api.api();
         let region = match region {
-            None => None,
-            Some(id) => Some(credspec_core::api::twilio_region(id).filter(|_| row.regional)?),
-        }
-        .filter(|r| r.id != credspec_core::api::TWILIO_DEFAULT_REGION);
+            None => credspec_core::api::twilio_region(credspec_core::api::TWILIO_DEFAULT_REGION)?,
+            Some(id) => credspec_core::api::twilio_region(id).filter(|_| row.regional)?,
+        };
         let wanted = match site {
             None => None,
             Some(host) => Some(row.sites.iter().find(|s| s.host == host)?),
@@ -274,16 +273,10 @@ impl Target {
         row.sites.iter().find_map(|current| {
             let to = wanted.unwrap_or(current);
             if let Some(root) = base.strip_suffix(current.prefix) {
-                let prefix =
-                    region.map_or_else(|| to.prefix.to_owned(), |r| to.regional_prefix(r.id));
-                return Some(format!("{root}{prefix}"));
+                return Some(format!("{root}{}", to.prefix_in(region.id)));
             }
             let (scheme, host) = base.split_once("://")?;
-            (host == current.host).then(|| {
-                let host =
-                    region.map_or_else(|| to.host.to_owned(), |r| to.regional_host(r.edge, r.id));
-                format!("{scheme}://{host}")
-            })
+            (host == current.host).then(|| format!("{scheme}://{}", to.host_in(region)))
         })
     }
 

@@ -170,6 +170,26 @@ impl Site {
         format!("{}.{edge}.{region}.twilio.com", self.product())
     }
 
+    /// Its prefix in `region`: its own (`/twilio/notify`) for the default region, the
+    /// regional one ([`Site::regional_prefix`]) for another.
+    pub fn prefix_in(&self, region: &str) -> String {
+        if region == TWILIO_DEFAULT_REGION {
+            self.prefix.to_owned()
+        } else {
+            self.regional_prefix(region)
+        }
+    }
+
+    /// Its host in `region`: its own (`notify.twilio.com`) for the default region, the
+    /// regional one through the region's edge ([`Site::regional_host`]) for another.
+    pub fn host_in(&self, region: &Region) -> String {
+        if region.id == TWILIO_DEFAULT_REGION {
+            self.host.to_owned()
+        } else {
+            self.regional_host(region.edge, region.id)
+        }
+    }
+
     /// Its emulator prefix in `region`, for clients that change only the base URL:
     /// `/twilio/{region}/{product}` (`/twilio/au1/notify`).
     pub fn regional_prefix(&self, region: &str) -> String {
@@ -527,6 +547,12 @@ mod tests {
             "notify.sydney.au1.twilio.com"
         );
         assert_eq!(notify.regional_prefix("au1"), "/twilio/au1/notify");
+        assert_eq!(notify.prefix_in("au1"), "/twilio/au1/notify");
+        assert_eq!(notify.prefix_in(TWILIO_DEFAULT_REGION), "/twilio/notify");
+        let au1 = twilio_region("au1").unwrap();
+        assert_eq!(notify.host_in(au1), "notify.sydney.au1.twilio.com");
+        let us1 = twilio_region(TWILIO_DEFAULT_REGION).unwrap();
+        assert_eq!(notify.host_in(us1), "notify.twilio.com");
         let (api, site, region) = regional_site("conversations.dublin.ie1.twilio.com").unwrap();
         assert_eq!(
             (api.id, site.host, region.id),

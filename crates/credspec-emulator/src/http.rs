@@ -265,11 +265,7 @@ fn request_host(headers: &HeaderMap, uri: &Uri) -> Option<String> {
 pub(crate) fn vendor_base(headers: &HeaderMap, uri: &Uri) -> Option<String> {
     let host = request_host(headers, uri)?;
     if let Some((_, site, region)) = credspec_core::api::regional_site(&host) {
-        return Some(if region.id == credspec_core::api::TWILIO_DEFAULT_REGION {
-            site.prefix.to_owned()
-        } else {
-            site.regional_prefix(region.id)
-        });
+        return Some(site.prefix_in(region.id));
     }
     crate::APIS
         .iter()
