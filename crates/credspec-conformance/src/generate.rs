@@ -320,11 +320,11 @@ fn documented_refusals(specs: &SpecSet, api: ApiId, operation: &str) -> (Vec<u16
     }
     statuses.sort_unstable();
     statuses.dedup();
-    codes.dedup();
-    let code = match codes.as_slice() {
-        [one] => Some(one.clone()),
-        _ => None,
-    };
+    // One code only when every documented refusal names it.
+    let code = codes
+        .first()
+        .filter(|first| codes.iter().all(|c| c == *first))
+        .cloned();
     (statuses, code)
 }
 

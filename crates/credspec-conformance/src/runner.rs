@@ -7,6 +7,7 @@
 //! deletes what it created, and every scenario runs its cleanup steps even when a step
 //! fails, so a run against a live account leaves nothing behind.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -225,8 +226,7 @@ impl Runner {
 
     /// The runner of a case: this one, the one of the strict target, or why the case cannot
     /// run here (its profile is not the target's).
-    fn for_profile(&self, case: &Case) -> Result<std::borrow::Cow<'_, Self>, Skip> {
-        use std::borrow::Cow;
+    fn for_profile(&self, case: &Case) -> Result<Cow<'_, Self>, Skip> {
         match (case.profile, self.target.profile(), &self.strict) {
             (None, _, _) => Ok(Cow::Borrowed(self)),
             (Some(Profile::Strict), _, Some(strict)) => Ok(Cow::Owned(Self {
@@ -649,14 +649,24 @@ impl Runner {
     /// that API (its base URL, its document, its domain checks), a step on another site or
     /// in another region against the API's base there; `{{base_url}}` becomes that base. `Err` (the case is
     /// skipped) when the target gives no base in the step's region.
-    fn placed(&self, case: &Case, step: &Step, scope: &mut Scope) -> Result<(Self, Case), Skip> {
+    fn placed<'a>(
+        &'a self,
+        case: &'a Case,
+        step: &Step,
+        scope: &mut Scope,
+    ) -> Result<(Cow<'a, Self>, Cow<'a, Case>), Skip> {
         let api = step.api.unwrap_or(case.api);
-        let on = Case {
-            api,
-            ..case.clone()
+        // Most steps stay where their case is: nothing is cloned for them.
+        let on = if api == case.api {
+            Cow::Borrowed(case)
+        } else {
+            Cow::Owned(Case {
+                api,
+                ..case.clone()
+            })
         };
         let runner = if step.site.is_none() && step.region.is_none() {
-            self.clone()
+            Cow::Borrowed(self)
         } else {
             let (site, region) = (step.site.as_deref(), step.region.as_deref());
             let base = self
@@ -669,7 +679,7 @@ impl Runner {
                         .unwrap_or(credspec_core::api::TWILIO_DEFAULT_REGION)
                         .to_owned(),
                 })?;
-            self.rebased(api, &base)
+            Cow::Owned(self.rebased(api, &base))
         };
         if let Some(base) = runner.target.base(api) {
             scope.set("base_url", base);
