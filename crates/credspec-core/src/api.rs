@@ -464,7 +464,95 @@ impl Api {
     pub fn item_path(&self, id: &str) -> String {
         format!("{}/{id}", self.collection_path)
     }
+
+    /// Its operations, as its OpenAPI document under `specs/` declares them.
+    pub const fn operations(&self) -> &'static [Operation] {
+        match self.shape {
+            Shape::TwilioClassic { .. } => CLASSIC_OPERATIONS,
+            Shape::TwilioComms => COMMS_OPERATIONS,
+            Shape::TelnyxMobilePush => PUSH_OPERATIONS,
+            Shape::TelnyxTelephony => TELEPHONY_OPERATIONS,
+        }
+    }
+
+    /// The operation that `method` on `path` (a path as the vendor's host sees it,
+    /// `/v1/Credentials/CR...`) is, if any: `{...}` in an operation's path stands for one
+    /// non-empty segment.
+    pub fn operation(&self, method: &str, path: &str) -> Option<&'static Operation> {
+        let rest = path.strip_prefix(self.collection_path)?;
+        self.operations().iter().find(|op| {
+            op.method.eq_ignore_ascii_case(method) && {
+                let mut want = op.suffix.split('/');
+                let mut have = rest.split('/');
+                loop {
+                    match (want.next(), have.next()) {
+                        (None, None) => break true,
+                        (Some(w), Some(h)) if w.starts_with('{') => {
+                            if h.is_empty() {
+                                break false;
+                            }
+                        }
+                        (Some(w), Some(h)) if w == h => {}
+                        _ => break false,
+                    }
+                }
+            }
+        })
+    }
 }
+
+/// One operation of an API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Operation {
+    /// Its operationId (`CreateCredential`).
+    pub id: &'static str,
+    /// Its HTTP method, upper-case.
+    pub method: &'static str,
+    /// Its path after the collection path: `""` (the collection), `"/{id}"` (one resource),
+    /// `"/{id}/token"`.
+    pub suffix: &'static str,
+}
+
+const fn op(id: &'static str, method: &'static str, suffix: &'static str) -> Operation {
+    Operation { id, method, suffix }
+}
+
+const CLASSIC_OPERATIONS: &[Operation] = &[
+    op("ListCredential", "GET", ""),
+    op("CreateCredential", "POST", ""),
+    op("FetchCredential", "GET", "/{Sid}"),
+    op("UpdateCredential", "POST", "/{Sid}"),
+    op("DeleteCredential", "DELETE", "/{Sid}"),
+];
+
+const COMMS_OPERATIONS: &[Operation] = &[
+    op("ListPushCredentials", "GET", ""),
+    op("CreatePushCredential", "POST", ""),
+    op("FetchPushCredential", "GET", "/{credentialId}"),
+    op("UpdatePushCredential", "PATCH", "/{credentialId}"),
+    op("DeletePushCredential", "DELETE", "/{credentialId}"),
+];
+
+const PUSH_OPERATIONS: &[Operation] = &[
+    op("ListPushCredentials", "GET", ""),
+    op("CreatePushCredential", "POST", ""),
+    op("GetPushCredentialById", "GET", "/{push_credential_id}"),
+    op(
+        "DeletePushCredentialById",
+        "DELETE",
+        "/{push_credential_id}",
+    ),
+];
+
+const TELEPHONY_OPERATIONS: &[Operation] = &[
+    op("FindTelephonyCredentials", "GET", ""),
+    op("CreateTelephonyCredential", "POST", ""),
+    op("GetTelephonyCredential", "GET", "/{id}"),
+    op("UpdateTelephonyCredential", "PATCH", "/{id}"),
+    op("DeleteTelephonyCredential", "DELETE", "/{id}"),
+    op("CreateTelephonyCredentialToken", "POST", "/{id}/token"),
+];
 
 impl fmt::Display for ApiId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -513,6 +601,33 @@ impl ApiId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operations_are_found_by_method_and_path() {
+        let telephony = ApiId::TelnyxTelephony.api();
+        let id = |method, path| telephony.operation(method, path).map(|op| op.id);
+        assert_eq!(
+            id("GET", "/v2/telephony_credentials"),
+            Some("FindTelephonyCredentials")
+        );
+        assert_eq!(
+            id("patch", "/v2/telephony_credentials/x"),
+            Some("UpdateTelephonyCredential")
+        );
+        assert_eq!(
+            id("POST", "/v2/telephony_credentials/x/token"),
+            Some("CreateTelephonyCredentialToken")
+        );
+        assert_eq!(id("GET", "/v2/telephony_credentials/"), None, "an empty id");
+        assert_eq!(id("GET", "/v2/telephony_credentials/x/y"), None);
+        assert_eq!(id("PUT", "/v2/telephony_credentials/x"), None);
+        assert_eq!(id("GET", "/v2/telephony_credentialsx"), None);
+        assert_eq!(id("GET", "/v2/mobile_push_credentials"), None);
+        let delete = |api: &Api| api.operation("DELETE", &api.item_path("x")).map(|op| op.id);
+        for api in &APIS {
+            assert_eq!(delete(api), Some(api.delete.operation), "{}", api.name);
+        }
+    }
 
     /// A variant without a row cannot be listed here without the compiler asking for it
     /// (the match is exhaustive), and then fails the look-up.

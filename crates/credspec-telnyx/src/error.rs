@@ -192,6 +192,8 @@ pub const CODE_NOT_FOUND: &str = "10005";
 pub const CODE_BAD_REQUEST: &str = "10015";
 /// `10011`: too many requests (429).
 pub const CODE_TOO_MANY_REQUESTS: &str = "10011";
+/// `10007`: unexpected error (500 and the other server-side statuses).
+pub const CODE_UNEXPECTED: &str = "10007";
 
 impl TelnyxError {
     /// An error with `code`, `title`, an optional `detail`, and `meta.url` for the code.
@@ -429,6 +431,18 @@ impl ErrorResponse {
                 CODE_TOO_MANY_REQUESTS,
                 "Too many requests",
                 Some(String::from("Too many requests, please try again later.")),
+            )),
+        )
+    }
+
+    /// A server-side `status` (5xx), `10007` "Unexpected error".
+    pub fn server_error(status: u16) -> Self {
+        Self::new(
+            status,
+            ErrorBody::single(TelnyxError::new(
+                CODE_UNEXPECTED,
+                "Unexpected error",
+                Some(String::from("An unexpected error occurred.")),
             )),
         )
     }

@@ -151,6 +151,18 @@ pub const CODE_BAD_REQUEST: u32 = 20001;
 pub const CODE_TOO_MANY_REQUESTS: u32 = 20429;
 /// An error on the server's side.
 pub const CODE_INTERNAL: u32 = 20500;
+/// The service is unavailable (503).
+pub const CODE_SERVICE_UNAVAILABLE: u32 = 20503;
+
+/// The code and message of a server-side status: `20503` "Service Unavailable" for 503,
+/// `20500` "Internal Server Error" for any other.
+fn server_error_code(status: u16) -> (u32, &'static str) {
+    if status == 503 {
+        (CODE_SERVICE_UNAVAILABLE, "Service Unavailable")
+    } else {
+        (CODE_INTERNAL, "Internal Server Error")
+    }
+}
 
 /// Base of the classic `more_info` URLs.
 pub const MORE_INFO_BASE: &str = "https://www.twilio.com/docs/errors/";
@@ -245,6 +257,12 @@ impl ErrorBody {
     /// 429, `20429` "Too Many Requests".
     pub fn too_many_requests() -> Self {
         Self::new(429, CODE_TOO_MANY_REQUESTS, "Too Many Requests")
+    }
+
+    /// A server-side `status` (5xx): `20503` for 503, `20500` otherwise.
+    pub fn server_error(status: u16) -> Self {
+        let (code, message) = server_error_code(status);
+        Self::new(status, code, message)
     }
 
     /// The answer to a body or query that does not decode: 413/20001 when too large,
@@ -476,6 +494,12 @@ impl CommsErrorResponse {
     /// 429, `20429` "Too Many Requests".
     pub fn too_many_requests() -> Self {
         Self::single(429, CODE_TOO_MANY_REQUESTS, "Too Many Requests", NO_CONTEXT)
+    }
+
+    /// A server-side `status` (5xx): `20503` for 503, `20500` otherwise.
+    pub fn server_error(status: u16) -> Self {
+        let (code, message) = server_error_code(status);
+        Self::single(status, code, message, NO_CONTEXT)
     }
 }
 
