@@ -45,7 +45,7 @@ pub enum AccountError {
 }
 
 /// Compares two secrets in time independent of where they differ.
-fn secrets_equal(a: &str, b: &str) -> bool {
+pub(crate) fn secrets_equal(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let mut diff = u8::from(a.len() != b.len());
     for i in 0..a.len().max(b.len()) {

@@ -59,6 +59,16 @@ pub struct Args {
     /// logged. Default: the open-file limit less 64.
     #[arg(long, value_name = "N")]
     max_connections: Option<usize>,
+    /// Serve the admin API under `/_credspec/` (faults, reset); every admin request needs
+    /// `Authorization: Bearer <admin token>`, a token printed once at start unless given.
+    #[arg(long)]
+    admin: bool,
+    /// The admin token (or `admin_token` in the `--config` file).
+    #[arg(long, value_name = "TOKEN", requires = "admin")]
+    admin_token: Option<SecretArg>,
+    /// A JSON file with a list of fault rules in force from the start (see the admin API).
+    #[arg(long, value_name = "FILE", requires = "admin")]
+    faults: Option<PathBuf>,
 }
 
 /// A flag's value that holds a secret, kept as given until [`run`] parses it: the argument
@@ -166,6 +176,8 @@ pub struct ConfigFile {
     pub twilio_api_keys: Vec<TwilioApiKey>,
     /// `telnyx_api_keys`: one key each.
     pub telnyx_api_keys: Vec<TelnyxApiKey>,
+    /// `admin_token`: the admin API's token (used with `--admin`).
+    pub admin_token: Option<Secret<String>>,
 }
 
 /// Why a `--config` file cannot be used. No message holds a secret: an entry is named by
@@ -214,6 +226,8 @@ struct RawConfig {
     twilio_api_keys: Vec<String>,
     #[serde(default)]
     telnyx_api_keys: Vec<String>,
+    #[serde(default)]
+    admin_token: Option<Secret<String>>,
 }
 
 impl ConfigFile {
@@ -276,6 +290,7 @@ impl ConfigFile {
             twilio_accounts: entries("twilio_accounts", &raw.twilio_accounts, &name)?,
             twilio_api_keys: entries("twilio_api_keys", &raw.twilio_api_keys, &name)?,
             telnyx_api_keys: entries("telnyx_api_keys", &raw.telnyx_api_keys, &name)?,
+            admin_token: raw.admin_token.filter(|t| !t.expose_str().is_empty()),
         })
     }
 }
@@ -287,8 +302,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         parse_flag("--twilio-api-key", &args.twilio_api_keys)?;
     let mut telnyx_api_keys: Vec<TelnyxApiKey> =
         parse_flag("--telnyx-api-key", &args.telnyx_api_keys)?;
+    let mut admin_token = args.admin_token.map(|t| t.0);
     if let Some(path) = &args.config {
         let file = ConfigFile::load(path)?;
+        admin_token = admin_token.or(file.admin_token);
         twilio_accounts.extend(file.twilio_accounts);
         twilio_api_keys.extend(file.twilio_api_keys);
         telnyx_api_keys.extend(file.telnyx_api_keys);
@@ -312,6 +329,12 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     for key in telnyx_api_keys {
         builder = builder.telnyx_key(key);
+    }
+    if args.admin {
+        builder = builder.admin(admin_token);
+        if let Some(path) = &args.faults {
+            builder = builder.faults(crate::admin::faults::load(path)?);
+        }
     }
     let emulator = builder.build()?;
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
@@ -348,6 +371,12 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "  Telnyx  Authorization: Bearer {}",
             dev.telnyx.key().expose_str()
+        );
+    }
+    if let Some(token) = emulator.admin_token() {
+        println!(
+            "Admin API: http://{addr}/_credspec/  (Authorization: Bearer {})",
+            token.expose_str()
         );
     }
     let mut limits = Limits::default()
@@ -420,6 +449,7 @@ mod tests {
                 twilio_accounts: vec![format!("{ACCOUNT}:token-a").parse().unwrap()],
                 twilio_api_keys: vec![format!("{KEY_SID}:key-secret:{ACCOUNT}").parse().unwrap()],
                 telnyx_api_keys: vec!["KEY-one".parse().unwrap(), "KEY-two".parse().unwrap()],
+                admin_token: None,
             }
         );
         assert_eq!(

@@ -25,7 +25,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 /// Descriptors kept back from the connection cap for the database, the listener, logs and
 /// the process's own files.
@@ -157,6 +157,38 @@ async fn idle(last: Arc<AtomicU64>, epoch: Instant, timeout: Duration) {
     }
 }
 
+/// The router as a hyper service that, for a response marked
+/// [`crate::admin::faults::CloseConnection`], never answers and tells the connection to close.
+struct Closing {
+    inner: TowerToHyperService<Router>,
+    close: Arc<Notify>,
+}
+
+type Answer = Result<axum::response::Response, std::convert::Infallible>;
+
+impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Closing {
+    type Response = axum::response::Response;
+    type Error = std::convert::Infallible;
+    type Future = Pin<Box<dyn Future<Output = Answer> + Send>>;
+
+    fn call(&self, request: hyper::Request<hyper::body::Incoming>) -> Self::Future {
+        let answer = self.inner.call(request);
+        let close = Arc::clone(&self.close);
+        Box::pin(async move {
+            let response = answer.await?;
+            if response
+                .extensions()
+                .get::<crate::admin::faults::CloseConnection>()
+                .is_some()
+            {
+                close.notify_one();
+                std::future::pending::<()>().await;
+            }
+            Ok(response)
+        })
+    }
+}
+
 /// Serves `router` on `listener` under `limits` until `shutdown` resolves, then lets the
 /// connections finish their requests in flight.
 pub(crate) async fn serve(
@@ -206,7 +238,11 @@ pub(crate) async fn serve(
             last: Arc::clone(&last),
             epoch,
         });
-        let service = TowerToHyperService::new(router.clone());
+        let close = Arc::new(Notify::new());
+        let service = Closing {
+            inner: TowerToHyperService::new(router.clone()),
+            close: Arc::clone(&close),
+        };
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_timeout)
@@ -217,6 +253,9 @@ pub(crate) async fn serve(
                 _ = connection => {}
                 () = idle(last, epoch, limits.idle_timeout) => {
                     tracing::debug!("idle connection closed");
+                }
+                () = close.notified() => {
+                    tracing::debug!("connection closed by a fault rule");
                 }
             }
             drop(permit);

@@ -83,6 +83,9 @@ pub(crate) trait VendorError: std::fmt::Debug + std::fmt::Display {
     const LOG_NAME: &'static str;
     /// What the vendor answers for an error on its side (500).
     fn internal() -> Self;
+    /// What the vendor answers with an injected fault's `status`: 429 (too many requests) or
+    /// a server-side status (5xx); see [`crate::admin`].
+    fn fault(status: u16) -> Self;
     /// The HTTP status.
     fn status(&self) -> u16;
     /// The encoded body.
@@ -276,11 +279,13 @@ pub(crate) fn vendor_base(headers: &HeaderMap, uri: &Uri) -> Option<String> {
 
 /// Middleware: a request addressed to a vendor host (`Host: api.telnyx.com`) is served by
 /// that API as if its path carried the API's base path, so a proxy or a hosts-file entry
-/// works without changing paths. `/healthz` stays where it is.
+/// works without changing paths. `/healthz` and the admin API stay where they are.
 pub(crate) async fn route_vendor_hosts(mut request: Request, next: Next) -> Response {
     if let Some(base) = vendor_base(request.headers(), request.uri()) {
         let path_and_query = request.uri().path_and_query().map_or("/", |p| p.as_str());
-        if request.uri().path() != "/healthz" && !path_and_query.starts_with(base.as_str()) {
+        let path = request.uri().path();
+        let own = path == "/healthz" || path.starts_with(crate::admin::PREFIX);
+        if !own && !path_and_query.starts_with(base.as_str()) {
             let rewritten = format!("{base}{path_and_query}");
             if let Ok(uri) = rewritten.parse::<Uri>() {
                 *request.uri_mut() = uri;

@@ -93,6 +93,7 @@ use credspec_core::time::OffsetDateTime;
 use credspec_core::timestamp::Clock;
 
 pub mod accounts;
+pub mod admin;
 pub mod cli;
 mod connections;
 pub mod ephemeral;
@@ -122,6 +123,8 @@ pub(crate) struct Shared {
     pub(crate) random: SharedRandom,
     pub(crate) profile: Profile,
     pub(crate) token_key: Secret<Vec<u8>>,
+    /// The admin API, when enabled.
+    pub(crate) admin: Option<admin::Admin>,
 }
 
 impl Shared {
@@ -176,6 +179,8 @@ pub struct EmulatorBuilder {
     profile: Profile,
     token_key: Option<Secret<Vec<u8>>>,
     development_account: bool,
+    admin: Option<Option<Secret<String>>>,
+    faults: Vec<admin::faults::FaultRule>,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -249,6 +254,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves the admin API under `/_credspec/` ([`admin`]), opened by `token`, or by a
+    /// random one when `None` (read it with [`Emulator::admin_token`]).
+    pub fn admin(mut self, token: Option<Secret<String>>) -> Self {
+        self.admin = Some(token);
+        self
+    }
+
+    /// Fault rules in force from the start (the admin API must be enabled for them to act).
+    pub fn faults(mut self, rules: Vec<admin::faults::FaultRule>) -> Self {
+        self.faults = rules;
+        self
+    }
+
     /// Opens the database, runs migrations, and builds the emulator.
     pub fn build(mut self) -> Result<Emulator, BuildError> {
         let store = Store::open(&self.database)?;
@@ -278,7 +296,19 @@ impl EmulatorBuilder {
                 Secret::new(key)
             })
         });
+        let admin = self.admin.map(|token| {
+            let token = token.unwrap_or_else(|| {
+                random.with(|r| {
+                    let token: String = (0..40)
+                        .map(|_| char::from(r.pick(b"0123456789abcdefghijklmnopqrstuvwxyz")))
+                        .collect();
+                    Secret::new(token)
+                })
+            });
+            admin::Admin::new(token, self.faults)
+        });
         let shared = Shared {
+            admin,
             accounts: self.accounts,
             store,
             clock: self.clock,
@@ -329,12 +359,19 @@ impl Emulator {
             profile: Profile::Vendor,
             token_key: None,
             development_account: false,
+            admin: None,
+            faults: Vec::new(),
         }
     }
 
     /// The development account, when the builder asked for one.
     pub fn development_account(&self) -> Option<&DevelopmentAccount> {
         self.development.as_ref()
+    }
+
+    /// The admin API's token, when the admin API is enabled.
+    pub fn admin_token(&self) -> Option<&Secret<String>> {
+        self.shared.admin.as_ref().map(admin::Admin::token)
     }
 
     /// Every route of every API, with vendor-host routing and the request log.
@@ -371,9 +408,16 @@ impl Emulator {
                 apis = apis.nest(site.prefix, routes);
             }
         }
-        let apis = apis.fallback(no_api).with_state(Arc::clone(&self.shared));
-        Router::new()
-            .fallback_service(apis)
+        let apis = apis.fallback(no_api).layer(from_fn_with_state(
+            Arc::clone(&self.shared),
+            admin::faults::inject,
+        ));
+        let mut top = Router::new();
+        if self.shared.admin.is_some() {
+            top = top.nest(admin::PREFIX, admin::routes(Arc::clone(&self.shared)));
+        }
+        top.fallback_service(apis.with_state(Arc::clone(&self.shared)))
+            .with_state(Arc::clone(&self.shared))
             .layer(from_fn(http::route_vendor_hosts))
             .layer(from_fn_with_state(
                 Arc::new(http::RequestLog::default()),

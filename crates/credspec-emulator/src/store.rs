@@ -414,6 +414,22 @@ impl Shared {
     }
 }
 
+/// Deletes every row of every table but the development account's: the state a reset
+/// empties (the accounts themselves live outside the database, or in that table).
+pub(crate) fn empty(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    let tables: Vec<String> = tx
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name != 'development_account'",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for table in tables {
+        tx.execute_batch(&format!("DELETE FROM \"{table}\""))?;
+    }
+    Ok(())
+}
+
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let supported = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -29,20 +29,17 @@ mod telephony;
 /// Why a Telnyx request is not answered with success.
 pub(crate) type Failure = http::Failure<ErrorResponse>;
 
-/// `10007`: what Telnyx answers for an error on its side.
-const CODE_UNEXPECTED: &str = "10007";
-
 impl http::VendorError for ErrorResponse {
     const LOG_NAME: &'static str = "telnyx";
     fn internal() -> Self {
-        ErrorResponse::new(
-            500,
-            ErrorBody::single(TelnyxError::new(
-                CODE_UNEXPECTED,
-                "Unexpected error",
-                Some(String::from("An unexpected error occurred.")),
-            )),
-        )
+        ErrorResponse::server_error(500)
+    }
+    fn fault(status: u16) -> Self {
+        if status == 429 {
+            ErrorResponse::too_many_requests()
+        } else {
+            ErrorResponse::server_error(status)
+        }
     }
     fn status(&self) -> u16 {
         self.status

@@ -40,6 +40,13 @@ impl http::VendorError for ErrorBody {
     fn internal() -> Self {
         Self::internal()
     }
+    fn fault(status: u16) -> Self {
+        if status == 429 {
+            Self::too_many_requests()
+        } else {
+            Self::server_error(status)
+        }
+    }
     fn status(&self) -> u16 {
         self.status
     }

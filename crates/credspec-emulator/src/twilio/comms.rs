@@ -47,6 +47,13 @@ impl http::VendorError for CommsErrorResponse {
     fn internal() -> Self {
         Self::internal()
     }
+    fn fault(status: u16) -> Self {
+        if status == 429 {
+            Self::too_many_requests()
+        } else {
+            Self::server_error(status)
+        }
+    }
     fn status(&self) -> u16 {
         self.status
     }

@@ -1,0 +1,454 @@
+//! The admin API under `/_credspec/` (issue 15 §1): the token, reset, and fault rules in
+//! each vendor's dialect.
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+use axum::Router;
+use credspec_core::timestamp::FixedClock;
+use credspec_emulator::Database;
+use credspec_emulator::admin::faults::{Fault, FaultRule, Match};
+use serde_json::{Value, json};
+
+use crate::{AC_A, AC_B, KEY_A, Req, START, TOKEN_A, builder, harness};
+
+const TOKEN: &str = "admin-token-for-tests";
+
+fn admin_router(rules: Vec<FaultRule>) -> Router {
+    let clock = Arc::new(FixedClock::new(START));
+    builder(&clock, 1)
+        .admin(Some(TOKEN.into()))
+        .faults(rules)
+        .build()
+        .unwrap()
+        .router()
+}
+
+fn admin(req: Req) -> Req {
+    req.bearer(TOKEN)
+}
+
+async fn add_rule(router: &Router, rule: &Value) -> Value {
+    let reply = admin(Req::post("/_credspec/faults"))
+        .json(rule)
+        .send(router)
+        .await;
+    assert_eq!(
+        reply.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    reply.json()
+}
+
+async fn rules(router: &Router) -> Value {
+    let reply = admin(Req::get("/_credspec/faults")).send(router).await;
+    assert_eq!(reply.status, 200);
+    reply.json()["rules"].clone()
+}
+
+/// The emulator's own error shape: `status` and `message`, nothing of a vendor's.
+fn assert_own_error(reply: &crate::Reply, status: u16) {
+    assert_eq!(
+        reply.status,
+        status,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let body = reply.json();
+    assert_eq!(body["status"], status, "{body}");
+    assert!(body["message"].is_string(), "{body}");
+    assert!(
+        body.get("errors").is_none() && body.get("code").is_none(),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn without_admin_the_paths_are_unknown() {
+    let h = harness();
+    let reply = Req::post("/_credspec/reset")
+        .bearer(TOKEN)
+        .send(&h.router)
+        .await;
+    let unknown = Req::post("/no/such/path")
+        .bearer(TOKEN)
+        .send(&h.router)
+        .await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.body, unknown.body);
+}
+
+#[tokio::test]
+async fn only_the_admin_token_opens_it() {
+    let router = admin_router(Vec::new());
+    let refused = [
+        Req::post("/_credspec/reset"),
+        Req::post("/_credspec/reset").bearer(KEY_A),
+        Req::post("/_credspec/reset").as_a(),
+        Req::post("/_credspec/reset").bearer("admin-token-for-test"),
+        Req::post("/_credspec/reset").basic("admin", TOKEN),
+        Req::get("/_credspec/faults").bearer(KEY_A),
+        Req::get("/_credspec/no-such-route"),
+        Req::get("/_credspec/reset").header("host", "api.telnyx.com"),
+    ];
+    for req in refused {
+        let reply = req.send(&router).await;
+        assert_own_error(&reply, 401);
+    }
+    let reply = admin(Req::post("/_credspec/reset")).send(&router).await;
+    assert_eq!(reply.status, 204);
+    let on_vendor_host = admin(Req::post("/_credspec/reset"))
+        .header("host", "api.telnyx.com")
+        .send(&router)
+        .await;
+    assert_eq!(
+        on_vendor_host.status, 204,
+        "the admin API is not a vendor path"
+    );
+    assert_own_error(&admin(Req::get("/_credspec/nope")).send(&router).await, 404);
+    assert_own_error(
+        &admin(Req::get("/_credspec/reset")).send(&router).await,
+        405,
+    );
+}
+
+#[tokio::test]
+async fn a_generated_token_is_long_and_opens_it() {
+    let clock = Arc::new(FixedClock::new(START));
+    let emulator = builder(&clock, 1).admin(None).build().unwrap();
+    let token = emulator.admin_token().unwrap().expose_str().to_owned();
+    assert!(token.len() >= 32, "{token}");
+    let router = emulator.router();
+    let reply = Req::post("/_credspec/reset")
+        .bearer(&token)
+        .send(&router)
+        .await;
+    assert_eq!(reply.status, 204);
+}
+
+#[tokio::test]
+async fn reset_empties_the_store_and_keeps_the_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(START));
+    let router = builder(&clock, 1)
+        .database(Database::file(dir.path().join("reset.db")))
+        .admin(Some(TOKEN.into()))
+        .build()
+        .unwrap()
+        .router();
+    let telnyx = "/telnyx/v2/telephony_credentials";
+    let classic = "/twilio/notify/v1/Credentials";
+    let created = Req::post(telnyx)
+        .bearer(KEY_A)
+        .json(&json!({"connection_id": "1234567890"}))
+        .send(&router)
+        .await;
+    assert_eq!(created.status, 201);
+    let created = Req::post(classic)
+        .as_a()
+        .form(&[("Type", "fcm"), ("Secret", "fcm-server-key")])
+        .send(&router)
+        .await;
+    assert_eq!(
+        created.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&created.body)
+    );
+    let reply = admin(Req::post("/_credspec/reset")).send(&router).await;
+    assert_eq!(reply.status, 204);
+    let listed = Req::get(telnyx).bearer(KEY_A).send(&router).await;
+    assert_eq!(listed.status, 200, "the key still opens its account");
+    assert_eq!(listed.json()["data"], json!([]));
+    let listed = Req::get(classic).as_a().send(&router).await;
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.json()["credentials"], json!([]));
+}
+
+/// One request of each error format, with the credentials it needs.
+fn request_of(format: &str) -> Req {
+    match format {
+        "telnyx" => Req::get("/telnyx/v2/telephony_credentials").bearer(KEY_A),
+        "classic" => Req::get("/twilio/notify/v1/Credentials").as_a(),
+        _ => Req::get("/twilio/comms/v1/PushNotifications/Credentials").as_a(),
+    }
+}
+
+#[tokio::test]
+async fn status_faults_answer_in_each_vendor_s_dialect() {
+    // (format, api, status, code, Retry-After)
+    let cases = [
+        (
+            "telnyx",
+            "telnyx/telephony-credentials",
+            429,
+            "10011",
+            Some("1"),
+        ),
+        (
+            "telnyx",
+            "telnyx/telephony-credentials",
+            503,
+            "10007",
+            Some("1"),
+        ),
+        ("telnyx", "telnyx/telephony-credentials", 500, "10007", None),
+        ("classic", "twilio/notify-v1", 429, "20429", Some("1")),
+        ("classic", "twilio/notify-v1", 503, "20503", Some("1")),
+        ("classic", "twilio/notify-v1", 500, "20500", None),
+        ("comms", "twilio/comms-v1", 429, "20429", Some("1")),
+        ("comms", "twilio/comms-v1", 503, "20503", Some("1")),
+        ("comms", "twilio/comms-v1", 502, "20500", None),
+    ];
+    for (format, api, status, code, retry_after) in cases {
+        let router = admin_router(Vec::new());
+        add_rule(
+            &router,
+            &json!({"match": {"api": api}, "then": {"kind": "status", "status": status}}),
+        )
+        .await;
+        let reply = request_of(format).send(&router).await;
+        let what = format!("{format} {status}");
+        assert_eq!(
+            reply
+                .headers
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap()),
+            retry_after,
+            "{what}"
+        );
+        match format {
+            "telnyx" => {
+                reply.assert_telnyx(status, code);
+                let limits = [
+                    "x-ratelimit-limit",
+                    "x-ratelimit-remaining",
+                    "x-ratelimit-reset",
+                ];
+                for header in limits {
+                    assert_eq!(reply.headers.contains_key(header), status == 429, "{what}");
+                }
+            }
+            "classic" => {
+                reply.assert_twilio(status, code.parse().unwrap());
+            }
+            _ => {
+                let first = reply.assert_comms(status, code.parse().unwrap());
+                assert_eq!(
+                    first["infoUrl"],
+                    format!("https://www.twilio.com/docs/api/errors/{code}")
+                );
+            }
+        }
+        let again = request_of(format).send(&router).await;
+        assert_eq!(again.status, 200, "{what}: the rule gave its one fault");
+    }
+}
+
+#[tokio::test]
+async fn retry_after_and_should_retry_are_the_rule_s() {
+    let router = admin_router(Vec::new());
+    let then = json!({"kind": "status", "status": 500, "retry_after": 3, "should_retry": true});
+    add_rule(&router, &json!({"then": then})).await;
+    let reply = request_of("telnyx").send(&router).await;
+    reply.assert_telnyx(500, "10007");
+    assert_eq!(reply.headers["retry-after"], "3");
+    assert_eq!(reply.headers["x-should-retry"], "true");
+}
+
+#[tokio::test]
+async fn after_and_times_count_matching_requests_only() {
+    let router = admin_router(Vec::new());
+    let rule = json!({
+        "match": {"api": "twilio/notify-v1", "method": "get", "path": "/v1/Credentials"},
+        "then": {"kind": "status", "status": 503},
+        "times": 2, "after": 1,
+    });
+    let added = add_rule(&router, &rule).await;
+    assert_eq!(added["remaining"], 2);
+    assert_eq!(added["matched"], 0);
+    let other = Req::get("/twilio/comms/v1/PushNotifications/Credentials").as_a();
+    assert_eq!(
+        other.send(&router).await.status,
+        200,
+        "not matched, not counted"
+    );
+    let statuses: Vec<u16> = {
+        let mut out = Vec::new();
+        for _ in 0..4 {
+            out.push(request_of("classic").send(&router).await.status);
+        }
+        out
+    };
+    assert_eq!(statuses, [200, 503, 503, 200]);
+    let listed = rules(&router).await;
+    assert_eq!(listed[0]["matched"], 3);
+    assert_eq!(listed[0]["remaining"], 0);
+    assert_eq!(listed[0]["times"], 2);
+    let cleared = admin(Req::delete("/_credspec/faults")).send(&router).await;
+    assert_eq!(cleared.status, 204);
+    assert_eq!(rules(&router).await, json!([]));
+}
+
+#[tokio::test]
+async fn rules_match_by_operation_path_pattern_and_account() {
+    let router = admin_router(vec![
+        FaultRule::new(
+            Match::default().account(AC_B),
+            Fault::Status {
+                status: 500,
+                retry_after: None,
+                should_retry: None,
+            },
+        )
+        .times(10),
+    ]);
+    assert_eq!(
+        request_of("classic").send(&router).await.status,
+        200,
+        "account A"
+    );
+    let b = Req::get("/twilio/notify/v1/Credentials")
+        .as_b()
+        .send(&router)
+        .await;
+    b.assert_twilio(500, 20500);
+    admin(Req::delete("/_credspec/faults")).send(&router).await;
+    add_rule(
+        &router,
+        &json!({"match": {"operation": "CreateTelephonyCredentialToken"},
+                "then": {"kind": "status", "status": 429}}),
+    )
+    .await;
+    add_rule(
+        &router,
+        &json!({"match": {"method": "DELETE", "path": "/v2/telephony_credentials/*"},
+                "then": {"kind": "status", "status": 502}}),
+    )
+    .await;
+    let token = Req::post("/telnyx/v2/telephony_credentials/any-id/token")
+        .bearer(KEY_A)
+        .send(&router)
+        .await;
+    token.assert_telnyx(429, "10011");
+    let delete = Req::delete("/telnyx/v2/telephony_credentials/any-id")
+        .bearer(KEY_A)
+        .send(&router)
+        .await;
+    delete.assert_telnyx(502, "10007");
+    let get = Req::get("/telnyx/v2/telephony_credentials/any-id")
+        .bearer(KEY_A)
+        .send(&router)
+        .await;
+    get.assert_telnyx(404, "10005");
+    let _ = (AC_A, TOKEN_A);
+}
+
+#[tokio::test]
+async fn latency_delays_the_usual_answer() {
+    let router = admin_router(Vec::new());
+    add_rule(&router, &json!({"then": {"kind": "latency", "ms": 120}})).await;
+    let started = std::time::Instant::now();
+    let reply = request_of("telnyx").send(&router).await;
+    assert_eq!(reply.status, 200);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(120));
+}
+
+#[tokio::test]
+async fn close_ends_the_connection_without_an_answer() {
+    let clock = Arc::new(FixedClock::new(START));
+    let emulator = builder(&clock, 1)
+        .admin(Some(TOKEN.into()))
+        .faults(vec![FaultRule::new(
+            Match::default().api("twilio/notify-v1".parse().unwrap()),
+            Fault::Close,
+        )])
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = emulator
+        .serve(listener, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    let addr = served.local_addr();
+    let exchange = move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        let head = format!(
+            "GET /twilio/notify/v1/Credentials HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        raw
+    };
+    let first = tokio::task::spawn_blocking(exchange).await.unwrap();
+    assert!(first.is_empty(), "{}", String::from_utf8_lossy(&first));
+    let second = tokio::task::spawn_blocking(exchange).await.unwrap();
+    assert!(
+        second.starts_with(b"HTTP/1.1 401"),
+        "{}",
+        String::from_utf8_lossy(&second)
+    );
+    let _ = stop.send(());
+    served.wait().await.unwrap();
+}
+
+#[tokio::test]
+async fn bad_rules_get_400_and_change_nothing() {
+    let router = admin_router(Vec::new());
+    let bad = [
+        String::from("not json"),
+        json!({"then": {"kind": "status", "status": 404}}).to_string(),
+        json!({"then": {"kind": "status", "status": 70000}}).to_string(),
+        json!({"then": {"kind": "explode"}}).to_string(),
+        json!({"then": {"kind": "latency", "ms": 600_000}}).to_string(),
+        json!({"then": {"kind": "close"}, "times": 0}).to_string(),
+        json!({"then": {"kind": "close"}, "match": {"api": "nope"}}).to_string(),
+        json!({"then": {"kind": "close"}, "match": {"operation": "Nope"}}).to_string(),
+        json!({"then": {"kind": "close"}, "match": {"path": "v1"}}).to_string(),
+        json!({"then": {"kind": "close"}, "extra": 1}).to_string(),
+        json!({"match": {}}).to_string(),
+    ];
+    for body in bad {
+        let reply = admin(Req::post("/_credspec/faults"))
+            .raw("application/json", body.clone())
+            .send(&router)
+            .await;
+        assert_own_error(&reply, 400);
+        let _ = body;
+    }
+    assert_eq!(rules(&router).await, json!([]));
+}
+
+#[test]
+fn the_operation_table_is_the_documents() {
+    let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+    for api in &credspec_emulator::APIS {
+        let path = specs.join(api.name).join("openapi.json");
+        let document: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let mut documented = Vec::new();
+        for (p, item) in document["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+                    documented.push((method.to_ascii_uppercase(), p.clone(), id.to_owned()));
+                }
+            }
+        }
+        let mut table: Vec<_> = api
+            .operations()
+            .iter()
+            .map(|op| {
+                let path = format!("{}{}", api.collection_path, op.suffix);
+                (op.method.to_owned(), path, op.id.to_owned())
+            })
+            .collect();
+        documented.sort();
+        table.sort();
+        assert_eq!(table, documented, "{}", api.name);
+    }
+}
