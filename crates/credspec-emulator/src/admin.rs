@@ -8,6 +8,8 @@
 //!   account and region), keeps the accounts. 204.
 //! - `POST /_credspec/faults`: adds a fault rule ([`faults::FaultRule`]); `GET` lists the
 //!   rules with what is left of them; `DELETE` clears them. See [`faults`].
+//! - `GET /_credspec/requests?api=&limit=`: the last exchanges with the vendor APIs, secrets
+//!   masked; `DELETE` forgets them. See [`inspector`].
 //!
 //! With the admin API off, `/_credspec/...` is an unknown path like any other (404).
 
@@ -24,6 +26,7 @@ use credspec_core::secret::Secret;
 use crate::{Shared, http};
 
 pub mod faults;
+pub mod inspector;
 
 /// Where the admin API is served.
 pub(crate) const PREFIX: &str = "/_credspec";
@@ -32,6 +35,7 @@ pub(crate) const PREFIX: &str = "/_credspec";
 pub(crate) struct Admin {
     token: Secret<String>,
     pub(crate) faults: faults::Faults,
+    pub(crate) inspector: inspector::Inspector,
 }
 
 impl Admin {
@@ -39,6 +43,7 @@ impl Admin {
         Self {
             token,
             faults: faults::Faults::new(rules),
+            inspector: inspector::Inspector::default(),
         }
     }
 
@@ -100,6 +105,10 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             axum::routing::get(faults::list)
                 .post(faults::add)
                 .delete(faults::clear),
+        )
+        .route(
+            "/requests",
+            axum::routing::get(inspector::list).delete(inspector::clear),
         )
         .fallback(|| async { AdminError::NotFound })
         .method_not_allowed_fallback(|| async { AdminError::MethodNotAllowed })

@@ -408,10 +408,16 @@ impl Emulator {
                 apis = apis.nest(site.prefix, routes);
             }
         }
-        let apis = apis.fallback(no_api).layer(from_fn_with_state(
-            Arc::clone(&self.shared),
-            admin::faults::inject,
-        ));
+        let apis = apis
+            .fallback(no_api)
+            .layer(from_fn_with_state(
+                Arc::clone(&self.shared),
+                admin::faults::inject,
+            ))
+            .layer(from_fn_with_state(
+                Arc::clone(&self.shared),
+                admin::inspector::record,
+            ));
         let mut top = Router::new();
         if self.shared.admin.is_some() {
             top = top.nest(admin::PREFIX, admin::routes(Arc::clone(&self.shared)));

@@ -461,6 +461,10 @@ pub(crate) async fn clear(State(shared): State<Arc<Shared>>) -> StatusCode {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CloseConnection;
 
+/// Marks a response a fault rule acted on, with the fault's kind (for the inspector).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FaultApplied(pub(crate) &'static str);
+
 /// Middleware of the vendor routes: applies the first rule that takes the request.
 pub(crate) async fn inject(
     State(shared): State<Arc<Shared>>,
@@ -482,7 +486,35 @@ pub(crate) async fn inject(
             .decide(&place, &account)
             .map(|f| (f, place.api))
     };
-    match fault {
+    let kind = match &fault {
+        None => return next.run(request).await,
+        Some((Fault::Status { .. }, _)) => "status",
+        Some((Fault::Latency { .. }, _)) => "latency",
+        Some((Fault::Close, _)) => "close",
+    };
+    if !matches!(fault, Some((Fault::Latency { .. }, _))) {
+        // Read the body a fault answers without, as a server does (the inspector keeps it);
+        // a body that cannot be read changes nothing of the answer.
+        let (parts, body) = request.into_parts();
+        let _ = http::read_body(&parts.headers, body).await;
+        return answer(
+            fault,
+            kind,
+            next,
+            Request::from_parts(parts, axum::body::Body::empty()),
+        )
+        .await;
+    }
+    answer(fault, kind, next, request).await
+}
+
+async fn answer(
+    fault: Option<(Fault, &'static Api)>,
+    kind: &'static str,
+    next: Next,
+    request: Request,
+) -> Response {
+    let mut response = match fault {
         None => next.run(request).await,
         Some((Fault::Latency { ms }, _)) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -501,7 +533,9 @@ pub(crate) async fn inject(
             },
             api,
         )) => status_answer(api, status, retry_after, should_retry),
-    }
+    };
+    response.extensions_mut().insert(FaultApplied(kind));
+    response
 }
 
 /// The account a request authenticates as (`None` when it does not).

@@ -10,7 +10,7 @@ use credspec_emulator::Database;
 use credspec_emulator::admin::faults::{Fault, FaultRule, Match};
 use serde_json::{Value, json};
 
-use crate::{AC_A, AC_B, KEY_A, Req, START, TOKEN_A, builder, harness};
+use crate::{AC_B, KEY_A, Req, START, TOKEN_A, builder, harness};
 
 const TOKEN: &str = "admin-token-for-tests";
 
@@ -343,7 +343,6 @@ async fn rules_match_by_operation_path_pattern_and_account() {
         .send(&router)
         .await;
     get.assert_telnyx(404, "10005");
-    let _ = (AC_A, TOKEN_A);
 }
 
 #[tokio::test]
@@ -416,11 +415,10 @@ async fn bad_rules_get_400_and_change_nothing() {
     ];
     for body in bad {
         let reply = admin(Req::post("/_credspec/faults"))
-            .raw("application/json", body.clone())
+            .raw("application/json", body)
             .send(&router)
             .await;
         assert_own_error(&reply, 400);
-        let _ = body;
     }
     assert_eq!(rules(&router).await, json!([]));
 }
@@ -451,4 +449,189 @@ fn the_operation_table_is_the_documents() {
         table.sort();
         assert_eq!(table, documented, "{}", api.name);
     }
+}
+
+async fn exchanges(router: &Router, query: &str) -> Vec<Value> {
+    let reply = admin(Req::get(&format!("/_credspec/requests{query}")))
+        .send(router)
+        .await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    reply.json()["requests"].as_array().unwrap().clone()
+}
+
+/// A client that retries a 429 or 5xx as the Telnyx SDKs do: after `Retry-After` seconds,
+/// unless `x-should-retry: false`, at most `tries` times.
+async fn with_retries(router: &Router, tries: usize, make: impl Fn() -> Req) -> crate::Reply {
+    let mut reply = make().send(router).await;
+    for _ in 1..tries {
+        let retryable = reply.status == 429 || reply.status >= 500;
+        let refused = reply
+            .headers
+            .get("x-should-retry")
+            .is_some_and(|v| v == "false");
+        if !retryable || refused {
+            break;
+        }
+        let wait: u64 = reply.headers["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+        reply = make().send(router).await;
+    }
+    reply
+}
+
+#[tokio::test]
+async fn a_client_s_retry_after_429_shows_in_the_inspector() {
+    let router = admin_router(Vec::new());
+    add_rule(
+        &router,
+        &json!({"match": {"operation": "CreateTelephonyCredential"},
+                "then": {"kind": "status", "status": 429, "retry_after": 0}}),
+    )
+    .await;
+    let create = || {
+        Req::post("/telnyx/v2/telephony_credentials")
+            .bearer(KEY_A)
+            .json(&json!({"connection_id": "1234567890", "name": "retried"}))
+    };
+    let reply = with_retries(&router, 3, create).await;
+    assert_eq!(reply.status, 201);
+    let password = reply.json()["data"]["sip_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seen = exchanges(&router, "?api=telnyx/telephony-credentials").await;
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    for exchange in &seen {
+        assert_eq!(exchange["method"], "POST");
+        assert_eq!(exchange["path"], "/telnyx/v2/telephony_credentials");
+        assert_eq!(exchange["operation"], "CreateTelephonyCredential");
+        assert_eq!(
+            exchange["request_body"],
+            json!({"connection_id": "1234567890", "name": "retried"}),
+            "what the client really sent, both times"
+        );
+    }
+    assert_eq!(
+        (&seen[0]["status"], &seen[0]["fault"]),
+        (&json!(429), &json!("status"))
+    );
+    assert_eq!(seen[0]["response_body"]["errors"][0]["code"], "10011");
+    assert_eq!(
+        (&seen[1]["status"], &seen[1]["fault"]),
+        (&json!(201), &Value::Null)
+    );
+    assert_eq!(seen[1]["response_body"]["data"]["sip_password"], "***");
+    assert!(!Value::from(seen).to_string().contains(&password));
+}
+
+#[tokio::test]
+async fn the_inspector_masks_every_secret() {
+    let router = admin_router(Vec::new());
+    let pem_cert = "-----BEGIN CERTIFICATE-----\nMIIBsecretcert\n-----END CERTIFICATE-----";
+    let pem_key = "-----BEGIN PRIVATE KEY-----\nMIIEsecretkey\n-----END PRIVATE KEY-----";
+    let classic = Req::post("/twilio/notify/v1/Credentials")
+        .as_a()
+        .form(&[
+            ("Type", "apn"),
+            ("FriendlyName", "visible"),
+            ("Certificate", pem_cert),
+            ("PrivateKey", pem_key),
+        ])
+        .send(&router)
+        .await;
+    assert_eq!(
+        classic.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&classic.body)
+    );
+    let fcm = Req::post("/twilio/notify/v1/Credentials")
+        .as_a()
+        .form(&[("Type", "fcm"), ("Secret", "fcm-server-key-value")])
+        .send(&router)
+        .await;
+    assert_eq!(fcm.status, 201);
+    let created = Req::post("/telnyx/v2/telephony_credentials")
+        .bearer(KEY_A)
+        .json(&json!({"connection_id": "1234567890"}))
+        .send(&router)
+        .await;
+    let id = created.json()["data"]["id"].as_str().unwrap().to_owned();
+    let token = Req::post(&format!("/telnyx/v2/telephony_credentials/{id}/token"))
+        .bearer(KEY_A)
+        .send(&router)
+        .await;
+    assert_eq!(token.status, 201);
+    let jwt = String::from_utf8(token.body.clone()).unwrap();
+    let listed = Req::get("/twilio/notify/v1/Credentials?PageSize=5&PageToken=secret-page")
+        .as_a()
+        .send(&router)
+        .await;
+    assert_eq!(listed.status, 400, "a token the emulator did not issue");
+    let seen = exchanges(&router, "").await;
+    assert_eq!(seen.len(), 5);
+    assert_eq!(seen[0]["request_body"]["FriendlyName"], "visible");
+    assert_eq!(seen[0]["request_body"]["Certificate"], "***");
+    assert_eq!(
+        seen[0]["lint"].as_array().map(Vec::len).map(|n| n > 0),
+        Some(true)
+    );
+    assert_eq!(seen[4]["query"], "PageSize=5&PageToken=***");
+    let text = Value::from(seen).to_string();
+    for secret in [
+        "secretcert",
+        "secretkey",
+        "BEGIN",
+        "fcm-server-key-value",
+        jwt.as_str(),
+        "secret-page",
+        TOKEN_A,
+        KEY_A,
+        TOKEN,
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
+
+#[tokio::test]
+async fn requests_are_filtered_limited_and_cleared() {
+    let router = admin_router(Vec::new());
+    for _ in 0..3 {
+        request_of("classic").send(&router).await;
+        request_of("telnyx").send(&router).await;
+    }
+    assert_eq!(exchanges(&router, "").await.len(), 6);
+    let last = exchanges(&router, "?api=notify-v1&limit=2").await;
+    assert_eq!(last.len(), 2);
+    assert!(
+        last[0]["id"].as_u64() < last[1]["id"].as_u64(),
+        "oldest first"
+    );
+    assert!(last.iter().all(|e| e["api"] == "twilio/notify-v1"));
+    for bad in [
+        "?limit=0",
+        "?limit=x",
+        "?limit=1001",
+        "?api=nope",
+        "?other=1",
+    ] {
+        let reply = admin(Req::get(&format!("/_credspec/requests{bad}")))
+            .send(&router)
+            .await;
+        assert_own_error(&reply, 400);
+    }
+    let reply = admin(Req::delete("/_credspec/requests"))
+        .send(&router)
+        .await;
+    assert_eq!(reply.status, 204);
+    assert_eq!(exchanges(&router, "").await, Vec::<Value>::new());
 }
