@@ -10,6 +10,8 @@
 //!   rules with what is left of them; `DELETE` clears them. See [`faults`].
 //! - `GET /_credspec/requests?api=&limit=`: the last exchanges with the vendor APIs, secrets
 //!   masked; `DELETE` forgets them. See [`inspector`].
+//! - `POST /_credspec/snapshots/{name}` saves the store with SQLite's online backup API,
+//!   `POST /_credspec/snapshots/{name}/restore` brings it back. 204 each.
 //!
 //! With the admin API off, `/_credspec/...` is an unknown path like any other (404).
 
@@ -27,6 +29,7 @@ use crate::{Shared, http};
 
 pub mod faults;
 pub mod inspector;
+mod snapshots;
 
 /// Where the admin API is served.
 pub(crate) const PREFIX: &str = "/_credspec";
@@ -36,6 +39,7 @@ pub(crate) struct Admin {
     token: Secret<String>,
     pub(crate) faults: faults::Faults,
     pub(crate) inspector: inspector::Inspector,
+    snapshots: snapshots::Snapshots,
 }
 
 impl Admin {
@@ -44,6 +48,7 @@ impl Admin {
             token,
             faults: faults::Faults::new(rules),
             inspector: inspector::Inspector::default(),
+            snapshots: snapshots::Snapshots::default(),
         }
     }
 
@@ -110,6 +115,8 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             "/requests",
             axum::routing::get(inspector::list).delete(inspector::clear),
         )
+        .route("/snapshots/{name}", post(snapshots::save))
+        .route("/snapshots/{name}/restore", post(snapshots::restore))
         .fallback(|| async { AdminError::NotFound })
         .method_not_allowed_fallback(|| async { AdminError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(shared, require_token))

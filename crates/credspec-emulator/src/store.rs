@@ -369,6 +369,49 @@ impl Store {
     }
 }
 
+/// A copy of the whole database, taken with SQLite's online backup API.
+pub(crate) struct Snapshot(Mutex<Connection>);
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Snapshot")
+    }
+}
+
+/// Copies every page of `from` into `to`, 1024 pages a step.
+fn copy(from: &Connection, to: &mut Connection) -> Result<(), StoreError> {
+    let backup = rusqlite::backup::Backup::new(from, to)?;
+    backup.run_to_completion(1024, Duration::from_millis(5), None)?;
+    Ok(())
+}
+
+impl Store {
+    /// The database as it is now (between two batches of writes), in memory.
+    pub(crate) async fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        let shared = Arc::clone(&self.shared);
+        tokio::task::spawn_blocking(move || {
+            let writer = lock(&shared.writer);
+            let mut copy_to = Connection::open_in_memory()?;
+            copy(&writer, &mut copy_to)?;
+            Ok(Snapshot(Mutex::new(copy_to)))
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Replaces the database's content with `snapshot`'s (between two batches of writes).
+    pub(crate) async fn restore(&self, snapshot: Arc<Snapshot>) -> Result<(), StoreError> {
+        let shared = Arc::clone(&self.shared);
+        tokio::task::spawn_blocking(move || {
+            let mut writer = lock(&shared.writer);
+            let from = lock(&snapshot.0);
+            copy(&from, &mut writer)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
 impl Shared {
     /// The connections reads use: a file's read connections, or the one connection of an
     /// in-memory database.

@@ -635,3 +635,68 @@ async fn requests_are_filtered_limited_and_cleared() {
     assert_eq!(reply.status, 204);
     assert_eq!(exchanges(&router, "").await, Vec::<Value>::new());
 }
+
+#[tokio::test]
+async fn snapshots_round_trip_in_memory_and_on_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for database in [
+        Database::memory(),
+        Database::file(dir.path().join("snap.db")),
+    ] {
+        let clock = Arc::new(FixedClock::new(START));
+        let router = builder(&clock, 1)
+            .database(database.clone())
+            .admin(Some(TOKEN.into()))
+            .build()
+            .unwrap()
+            .router();
+        let telnyx = "/telnyx/v2/telephony_credentials";
+        let create = |name: &str| {
+            Req::post(telnyx)
+                .bearer(KEY_A)
+                .json(&json!({"connection_id": "1234567890", "name": name}))
+        };
+        let names = || async {
+            let listed = Req::get(telnyx).bearer(KEY_A).send(&router).await;
+            let mut names: Vec<String> = listed.json()["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["name"].as_str().unwrap().to_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(create("kept").send(&router).await.status, 201);
+        let saved = admin(Req::post("/_credspec/snapshots/one"))
+            .send(&router)
+            .await;
+        assert_eq!(saved.status, 204, "{database:?}");
+        assert_eq!(create("later").send(&router).await.status, 201);
+        assert_eq!(names().await, ["kept", "later"]);
+        let restored = admin(Req::post("/_credspec/snapshots/one/restore"))
+            .send(&router)
+            .await;
+        assert_eq!(restored.status, 204, "{database:?}");
+        assert_eq!(names().await, ["kept"], "{database:?}");
+        admin(Req::post("/_credspec/reset")).send(&router).await;
+        assert_eq!(names().await, Vec::<String>::new());
+        admin(Req::post("/_credspec/snapshots/one/restore"))
+            .send(&router)
+            .await;
+        assert_eq!(names().await, ["kept"], "a snapshot survives a reset");
+        assert_eq!(
+            create("after").send(&router).await.status,
+            201,
+            "writes go on"
+        );
+        let unknown = admin(Req::post("/_credspec/snapshots/two/restore"))
+            .send(&router)
+            .await;
+        assert_own_error(&unknown, 404);
+        let bad = admin(Req::post("/_credspec/snapshots/no%20spaces"))
+            .send(&router)
+            .await;
+        assert_own_error(&bad, 400);
+    }
+}
