@@ -29,6 +29,7 @@ use crate::{Shared, http};
 
 pub mod faults;
 pub mod inspector;
+pub mod seed;
 mod snapshots;
 
 /// Where the admin API is served.

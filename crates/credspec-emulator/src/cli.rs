@@ -69,6 +69,10 @@ pub struct Args {
     /// A JSON file with a list of fault rules in force from the start (see the admin API).
     #[arg(long, value_name = "FILE", requires = "admin")]
     faults: Option<PathBuf>,
+    /// A JSON file of credentials per account, created at start through each API's own
+    /// create operation (see `credspec_emulator::admin::seed`).
+    #[arg(long, value_name = "FILE")]
+    seed: Option<PathBuf>,
 }
 
 /// A flag's value that holds a secret, kept as given until [`run`] parses it: the argument
@@ -337,6 +341,11 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let emulator = builder.build()?;
+    if let Some(path) = &args.seed {
+        let seed = crate::admin::seed::Seed::load(path)?;
+        let created = emulator.seed(&seed).await?;
+        println!("Seeded {created} credential(s) from {}.", path.display());
+    }
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let addr = listener.local_addr()?;
     println!(

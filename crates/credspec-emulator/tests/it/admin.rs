@@ -700,3 +700,70 @@ async fn snapshots_round_trip_in_memory_and_on_file() {
         assert_own_error(&bad, 400);
     }
 }
+
+#[tokio::test]
+async fn a_seed_creates_through_the_api_s_own_validation() {
+    use credspec_emulator::TelnyxApiKey;
+    use credspec_emulator::admin::seed::{Seed, SeedError};
+    let clock = Arc::new(FixedClock::new(START));
+    let emulator = builder(&clock, 1)
+        .admin(Some(TOKEN.into()))
+        .build()
+        .unwrap();
+    let telnyx_user = TelnyxApiKey::new(KEY_A).unwrap().user_id().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("seed.json");
+    let seed = json!({"accounts": [
+        {"account": crate::AC_A, "credentials": [
+            {"api": "twilio/notify-v1", "body": {"Type": "fcm", "Secret": "seeded-fcm-secret"}},
+            {"api": "twilio/chat-v2", "body": {"Type": "fcm", "Secret": "second"}}]},
+        {"account": telnyx_user, "credentials": [
+            {"api": "telnyx/telephony-credentials", "body": {"connection_id": "1234567890"}}]},
+    ]});
+    std::fs::write(&file, seed.to_string()).unwrap();
+    let created = emulator.seed(&Seed::load(&file).unwrap()).await.unwrap();
+    assert_eq!(created, 3);
+    let router = emulator.router();
+    let classic = Req::get("/twilio/notify/v1/Credentials")
+        .as_a()
+        .send(&router)
+        .await;
+    assert_eq!(
+        classic.json()["credentials"].as_array().unwrap().len(),
+        2,
+        "one store"
+    );
+    let telnyx = Req::get("/telnyx/v2/telephony_credentials")
+        .bearer(KEY_A)
+        .send(&router)
+        .await;
+    assert_eq!(telnyx.json()["data"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        exchanges(&router, "").await.len(),
+        2,
+        "seeding is not inspected"
+    );
+
+    let refused: Seed = serde_json::from_value(json!({"accounts": [{"account": crate::AC_A,
+        "credentials": [{"api": "twilio/notify-v1", "body": {"Type": "nope", "Secret": "hidden-value"}}]}]}))
+    .unwrap();
+    let error = emulator.seed(&refused).await.unwrap_err();
+    assert!(
+        matches!(error, SeedError::Refused { status: 400, .. }),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("hidden-value"), "{error}");
+    let stranger: Seed = serde_json::from_value(
+        json!({"accounts": [{"account": "AC00000000000000000000000000000009",
+        "credentials": [{"api": "twilio/notify-v1", "body": {}}]}]}),
+    )
+    .unwrap();
+    assert!(matches!(
+        emulator.seed(&stranger).await,
+        Err(SeedError::Account { .. })
+    ));
+    std::fs::write(&file, r#"{"accounts": [{"account": "hidden-value"}]}"#).unwrap();
+    let error = Seed::load(&file).unwrap_err();
+    assert!(matches!(error, SeedError::Shape { .. }), "{error}");
+    assert!(!error.to_string().contains("hidden-value"), "{error}");
+}
