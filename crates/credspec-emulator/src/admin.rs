@@ -13,6 +13,8 @@
 //! - `POST /_credspec/snapshots/{name}` saves the store with SQLite's online backup API,
 //!   `POST /_credspec/snapshots/{name}/restore` brings it back. 204 each.
 //!
+//! [`client::AdminClient`] is a typed client of all of it.
+//!
 //! With the admin API off, `/_credspec/...` is an unknown path like any other (404).
 
 use std::sync::Arc;
@@ -27,6 +29,7 @@ use credspec_core::secret::Secret;
 
 use crate::{Shared, http};
 
+pub mod client;
 pub mod faults;
 pub mod inspector;
 pub mod seed;

@@ -351,16 +351,19 @@ pub fn load(path: &std::path::Path) -> Result<Vec<FaultRule>, FaultsFileError> {
     Ok(rules)
 }
 
-/// One rule and its counts.
-#[derive(Debug, Clone, Serialize)]
-struct Entry {
-    id: u64,
+/// One rule and its counts, as `GET /_credspec/faults` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Entry {
+    /// Its number, from 1, in the order rules were added.
+    pub id: u64,
+    /// The rule.
     #[serde(flatten)]
-    rule: FaultRule,
+    pub rule: FaultRule,
     /// Matching requests it took so far.
-    matched: u64,
+    pub matched: u64,
     /// Faults it has left to give.
-    remaining: u64,
+    pub remaining: u64,
 }
 
 /// The rules, in order.

@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use credspec_core::api::ApiId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::AdminError;
@@ -47,21 +47,34 @@ const SECRET_NAMES: &[&str] = &[
     "serviceaccount",
 ];
 
-/// One exchange.
-#[derive(Debug, Clone, Serialize)]
-struct Exchange {
-    id: u64,
-    method: String,
-    path: String,
-    query: Option<String>,
-    api: Option<&'static str>,
-    operation: Option<&'static str>,
-    status: Option<u16>,
-    fault: Option<&'static str>,
-    lint: Vec<String>,
-    rules: Vec<String>,
-    request_body: Value,
-    response_body: Value,
+/// One exchange, as `GET /_credspec/requests` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Exchange {
+    /// Its number, from 1, in arrival order.
+    pub id: u64,
+    /// The method.
+    pub method: String,
+    /// The path on the emulator (`/telnyx/v2/telephony_credentials`).
+    pub path: String,
+    /// The query, secrets masked.
+    pub query: Option<String>,
+    /// The API (`telnyx/telephony-credentials`), when the path is one of its operations.
+    pub api: Option<String>,
+    /// The operationId.
+    pub operation: Option<String>,
+    /// The status; `None` when a `close` fault answered nothing.
+    pub status: Option<u16>,
+    /// The kind of fault applied (`status`, `latency`, `close`).
+    pub fault: Option<String>,
+    /// The `Credspec-Lint` findings (`<rule id>; <json pointer>`).
+    pub lint: Vec<String>,
+    /// The `Credspec-Rule` values of a refusal.
+    pub rules: Vec<String>,
+    /// The request body, secrets masked (`null` when empty).
+    pub request_body: Value,
+    /// The response body, secrets masked.
+    pub response_body: Value,
 }
 
 /// The last exchanges.
@@ -133,7 +146,7 @@ pub(crate) async fn record(
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(mask_query);
-    let place = Place::of(&method, &path).map(|p| (p.api.id, p.operation));
+    let place = Place::of(&method, &path).map(|p| (p.api.name, p.operation));
     let request_type = http::media_type(request.headers());
     let copy = Arc::new(Mutex::new(Vec::new()));
     let request = request.map(|inner| {
@@ -154,10 +167,13 @@ pub(crate) async fn record(
         method,
         path,
         query,
-        api: place.map(|(api, _)| api.as_str()),
-        operation: place.map(|(_, op)| op),
+        api: place.map(|(api, _)| api.to_owned()),
+        operation: place.map(|(_, op)| op.to_owned()),
         status: (!closed).then_some(parts.status.as_u16()),
-        fault: parts.extensions.get::<FaultApplied>().map(|f| f.0),
+        fault: parts
+            .extensions
+            .get::<FaultApplied>()
+            .map(|f| f.0.to_owned()),
         lint: header_values(&parts.headers, LINT_HEADER),
         rules: header_values(&parts.headers, RULE_HEADER),
         request_body: masked_body(request_type.as_deref(), &sent),
@@ -298,7 +314,7 @@ pub(crate) async fn list(
         .1
         .iter()
         .rev()
-        .filter(|e| api.is_none_or(|id: ApiId| e.api == Some(id.as_str())))
+        .filter(|e| api.is_none_or(|id: ApiId| e.api.as_deref() == Some(id.as_str())))
         .take(limit)
         .collect();
     chosen.reverse();

@@ -767,3 +767,72 @@ async fn a_seed_creates_through_the_api_s_own_validation() {
     assert!(matches!(error, SeedError::Shape { .. }), "{error}");
     assert!(!error.to_string().contains("hidden-value"), "{error}");
 }
+
+#[tokio::test]
+async fn the_typed_client_drives_a_served_emulator() {
+    use credspec_emulator::admin::client::{AdminClient, ClientError};
+    let clock = Arc::new(FixedClock::new(START));
+    let emulator = builder(&clock, 1)
+        .admin(Some(TOKEN.into()))
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = emulator
+        .serve(listener, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    let addr = served.local_addr();
+    let client = AdminClient::new(addr, TOKEN);
+    let wrong = AdminClient::new(addr, KEY_A);
+    assert!(matches!(
+        wrong.reset().await,
+        Err(ClientError::Refused { status: 401, .. })
+    ));
+    let rule = FaultRule::new(
+        Match::default().api("twilio/notify-v1".parse().unwrap()),
+        Fault::Status {
+            status: 503,
+            retry_after: Some(0),
+            should_retry: None,
+        },
+    );
+    let added = client.add_fault(&rule).await.unwrap();
+    assert_eq!((added.rule, added.remaining), (rule, 1));
+    let get = move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        let head = format!(
+            "GET /twilio/notify/v1/Credentials HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        String::from_utf8(raw).unwrap()
+    };
+    let answer = tokio::task::spawn_blocking(get).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert_eq!(client.faults().await.unwrap()[0].remaining, 0);
+    let seen = client
+        .requests(Some("twilio/notify-v1".parse().unwrap()), Some(5))
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].status, seen[0].fault.as_deref()),
+        (Some(503), Some("status"))
+    );
+    client.clear_faults().await.unwrap();
+    client.clear_requests().await.unwrap();
+    assert!(client.requests(None, None).await.unwrap().is_empty());
+    client.save_snapshot("empty").await.unwrap();
+    client.restore_snapshot("empty").await.unwrap();
+    assert!(matches!(
+        client.restore_snapshot("never").await,
+        Err(ClientError::Refused { status: 404, .. })
+    ));
+    client.reset().await.unwrap();
+    let _ = stop.send(());
+    served.wait().await.unwrap();
+}
