@@ -67,6 +67,25 @@ impl std::fmt::Debug for Admin {
     }
 }
 
+/// The admin state, when it watches `request`: the admin API is on and the request is not
+/// a seeding one.
+pub(crate) fn watching<'a>(shared: &'a Shared, request: &Request) -> Option<&'a Admin> {
+    let seeding = request.extensions().get::<seed::Seeding>().is_some();
+    shared.admin.as_ref().filter(|_| !seeding)
+}
+
+/// The admin state of a route of the admin API (which is only served when it is on).
+pub(crate) fn state(shared: &Shared) -> Result<&Admin, AdminError> {
+    shared.admin.as_ref().ok_or(AdminError::NotFound)
+}
+
+/// Locks `mutex`, whatever a panicking holder left (every state here stays consistent).
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Why an admin request is refused, answered `{"status": N, "message": "..."}`.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum AdminError {

@@ -27,7 +27,7 @@
 //! takes the request (counting it toward its `after` or its `times`); later rules do not see
 //! it.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
@@ -37,7 +37,7 @@ use axum::response::{IntoResponse, Response};
 use credspec_core::api::{APIS, Api, ApiId, AuthScheme, ErrorFormat};
 use serde::{Deserialize, Serialize};
 
-use super::AdminError;
+use super::{AdminError, lock};
 use crate::Shared;
 use crate::http::{self, VendorError};
 
@@ -382,7 +382,7 @@ impl Faults {
     }
 
     fn add(&self, rule: FaultRule) -> Entry {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = lock(&self.state);
         state.0 += 1;
         let entry = Entry {
             id: state.0,
@@ -396,7 +396,7 @@ impl Faults {
 
     /// The fault for a request at `place`, if a rule gives it one.
     fn decide(&self, place: &Place<'_>, account: &dyn Fn() -> Option<String>) -> Option<Fault> {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = lock(&self.state);
         let entry = state
             .1
             .iter_mut()
@@ -414,11 +414,7 @@ impl Faults {
 /// `remaining`.
 pub(crate) async fn list(State(shared): State<Arc<Shared>>) -> Response {
     let rules = shared.admin.as_ref().map_or_else(Vec::new, |admin| {
-        let state = admin
-            .faults
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let state = lock(&admin.faults.state);
         state.1.clone()
     });
     http::json(
@@ -438,9 +434,7 @@ pub(crate) async fn add(
         serde_json::from_slice(&body).map_err(|e| AdminError::BadInput(format!("rule: {e}")))?;
     rule.validate()
         .map_err(|e| AdminError::BadInput(format!("rule: {e}")))?;
-    let Some(admin) = &shared.admin else {
-        return Err(AdminError::NotFound);
-    };
+    let admin = super::state(&shared)?;
     let entry = admin.faults.add(rule);
     let body = serde_json::to_vec(&entry).unwrap_or_default();
     Ok(http::json(StatusCode::CREATED, body))
@@ -449,11 +443,7 @@ pub(crate) async fn add(
 /// `DELETE /_credspec/faults`: 204, no rule left.
 pub(crate) async fn clear(State(shared): State<Arc<Shared>>) -> StatusCode {
     if let Some(admin) = &shared.admin {
-        let mut state = admin
-            .faults
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut state = lock(&admin.faults.state);
         state.1.clear();
     }
     StatusCode::NO_CONTENT
@@ -474,12 +464,9 @@ pub(crate) async fn inject(
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(admin) = &shared.admin else {
+    let Some(admin) = super::watching(&shared, &request) else {
         return next.run(request).await;
     };
-    if request.extensions().get::<super::seed::Seeding>().is_some() {
-        return next.run(request).await;
-    }
     let fault = {
         let method = request.method().as_str();
         let path = request.uri().path();

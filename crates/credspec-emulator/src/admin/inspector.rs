@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes, HttpBody};
@@ -22,8 +22,8 @@ use credspec_core::api::ApiId;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::AdminError;
 use super::faults::{CloseConnection, FaultApplied, Place};
+use super::{AdminError, lock};
 use crate::Shared;
 use crate::http::{self, LINT_HEADER, MAX_BODY_BYTES, RULE_HEADER};
 
@@ -85,7 +85,7 @@ pub(crate) struct Inspector {
 
 impl Inspector {
     fn push(&self, mut exchange: Exchange) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = lock(&self.state);
         state.0 += 1;
         exchange.id = state.0;
         if state.1.len() == CAPACITY {
@@ -114,7 +114,7 @@ impl HttpBody for Tee {
         if let Poll::Ready(Some(Ok(frame))) = &polled
             && let Some(data) = frame.data_ref()
         {
-            let mut copy = this.copy.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut copy = lock(&this.copy);
             if copy.len() + data.len() <= MAX_BODY_BYTES {
                 copy.extend_from_slice(data);
             }
@@ -137,12 +137,9 @@ pub(crate) async fn record(
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(admin) = &shared.admin else {
+    let Some(admin) = super::watching(&shared, &request) else {
         return next.run(request).await;
     };
-    if request.extensions().get::<super::seed::Seeding>().is_some() {
-        return next.run(request).await;
-    }
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(mask_query);
@@ -161,7 +158,7 @@ pub(crate) async fn record(
         .await
         .unwrap_or_default();
     let closed = parts.extensions.get::<CloseConnection>().is_some();
-    let sent = copy.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let sent = lock(&copy).clone();
     let exchange = Exchange {
         id: 0,
         method,
@@ -302,14 +299,8 @@ pub(crate) async fn list(
             }
         }
     }
-    let Some(admin) = &shared.admin else {
-        return Err(AdminError::NotFound);
-    };
-    let state = admin
-        .inspector
-        .state
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
+    let admin = super::state(&shared)?;
+    let state = lock(&admin.inspector.state);
     let mut chosen: Vec<&Exchange> = state
         .1
         .iter()
@@ -325,11 +316,7 @@ pub(crate) async fn list(
 /// `DELETE /_credspec/requests`: 204, nothing kept.
 pub(crate) async fn clear(State(shared): State<Arc<Shared>>) -> StatusCode {
     if let Some(admin) = &shared.admin {
-        let mut state = admin
-            .inspector
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut state = lock(&admin.inspector.state);
         state.1.clear();
     }
     StatusCode::NO_CONTENT

@@ -4,12 +4,12 @@
 //! is 1 to 64 letters, digits, `-` or `_`; saving under a name again replaces it.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use super::AdminError;
+use super::{AdminError, lock};
 use crate::Shared;
 use crate::store::Snapshot;
 
@@ -17,6 +17,15 @@ use crate::store::Snapshot;
 #[derive(Debug, Default)]
 pub(crate) struct Snapshots {
     saved: Mutex<BTreeMap<String, Arc<Snapshot>>>,
+}
+
+/// The saved snapshots, once `name` is checked.
+fn saved<'a>(
+    shared: &'a Shared,
+    name: &str,
+) -> Result<&'a Mutex<BTreeMap<String, Arc<Snapshot>>>, AdminError> {
+    check(name)?;
+    Ok(&super::state(shared)?.snapshots.saved)
 }
 
 fn check(name: &str) -> Result<(), AdminError> {
@@ -38,17 +47,9 @@ pub(crate) async fn save(
     State(shared): State<Arc<Shared>>,
     Path(name): Path<String>,
 ) -> Result<StatusCode, AdminError> {
-    check(&name)?;
-    let Some(admin) = &shared.admin else {
-        return Err(AdminError::NotFound);
-    };
+    let saved = saved(&shared, &name)?;
     let snapshot = shared.store.snapshot().await?;
-    admin
-        .snapshots
-        .saved
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(name.clone(), Arc::new(snapshot));
+    lock(saved).insert(name.clone(), Arc::new(snapshot));
     tracing::info!(snapshot = name, "admin: snapshot saved");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -58,15 +59,8 @@ pub(crate) async fn restore(
     State(shared): State<Arc<Shared>>,
     Path(name): Path<String>,
 ) -> Result<StatusCode, AdminError> {
-    check(&name)?;
-    let Some(admin) = &shared.admin else {
-        return Err(AdminError::NotFound);
-    };
-    let snapshot = admin
-        .snapshots
-        .saved
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
+    let saved = saved(&shared, &name)?;
+    let snapshot = lock(saved)
         .get(&name)
         .cloned()
         .ok_or(AdminError::NotFound)?;

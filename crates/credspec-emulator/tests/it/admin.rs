@@ -10,7 +10,7 @@ use credspec_emulator::Database;
 use credspec_emulator::admin::faults::{Fault, FaultRule, Match};
 use serde_json::{Value, json};
 
-use crate::{AC_B, KEY_A, Req, START, TOKEN_A, builder, harness};
+use crate::{AC_B, KEY_A, Req, START, TOKEN_A, builder, harness, serve};
 
 const TOKEN: &str = "admin-token-for-tests";
 
@@ -28,17 +28,25 @@ fn admin(req: Req) -> Req {
     req.bearer(TOKEN)
 }
 
+/// `GET` of the Notify list without credentials, on a connection of its own: every byte
+/// of the answer (none when the connection closed without one).
+fn notify_list(addr: std::net::SocketAddr) -> Vec<u8> {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let head = format!(
+        "GET /twilio/notify/v1/Credentials HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    raw
+}
+
 async fn add_rule(router: &Router, rule: &Value) -> Value {
     let reply = admin(Req::post("/_credspec/faults"))
         .json(rule)
         .send(router)
         .await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
     reply.json()
 }
 
@@ -151,12 +159,7 @@ async fn reset_empties_the_store_and_keeps_the_accounts() {
         .form(&[("Type", "fcm"), ("Secret", "fcm-server-key")])
         .send(&router)
         .await;
-    assert_eq!(
-        created.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    created.assert_status(201);
     let reply = admin(Req::post("/_credspec/reset")).send(&router).await;
     assert_eq!(reply.status, 204);
     let listed = Req::get(telnyx).bearer(KEY_A).send(&router).await;
@@ -366,25 +369,8 @@ async fn close_ends_the_connection_without_an_answer() {
         )])
         .build()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = emulator
-        .serve(listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap();
-    let addr = served.local_addr();
-    let exchange = move || {
-        let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        let head = format!(
-            "GET /twilio/notify/v1/Credentials HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-        );
-        stream.write_all(head.as_bytes()).unwrap();
-        let mut raw = Vec::new();
-        let _ = stream.read_to_end(&mut raw);
-        raw
-    };
+    let (addr, stop, served) = serve(emulator).await;
+    let exchange = move || notify_list(addr);
     let first = tokio::task::spawn_blocking(exchange).await.unwrap();
     assert!(first.is_empty(), "{}", String::from_utf8_lossy(&first));
     let second = tokio::task::spawn_blocking(exchange).await.unwrap();
@@ -455,12 +441,7 @@ async fn exchanges(router: &Router, query: &str) -> Vec<Value> {
     let reply = admin(Req::get(&format!("/_credspec/requests{query}")))
         .send(router)
         .await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     reply.json()["requests"].as_array().unwrap().clone()
 }
 
@@ -548,12 +529,7 @@ async fn the_inspector_masks_every_secret() {
         ])
         .send(&router)
         .await;
-    assert_eq!(
-        classic.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&classic.body)
-    );
+    classic.assert_status(201);
     let fcm = Req::post("/twilio/notify/v1/Credentials")
         .as_a()
         .form(&[("Type", "fcm"), ("Secret", "fcm-server-key-value")])
@@ -776,15 +752,7 @@ async fn the_typed_client_drives_a_served_emulator() {
         .admin(Some(TOKEN.into()))
         .build()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = emulator
-        .serve(listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap();
-    let addr = served.local_addr();
+    let (addr, stop, served) = serve(emulator).await;
     let client = AdminClient::new(addr, TOKEN);
     let wrong = AdminClient::new(addr, KEY_A);
     assert!(matches!(
@@ -801,17 +769,8 @@ async fn the_typed_client_drives_a_served_emulator() {
     );
     let added = client.add_fault(&rule).await.unwrap();
     assert_eq!((added.rule, added.remaining), (rule, 1));
-    let get = move || {
-        let mut stream = std::net::TcpStream::connect(addr).unwrap();
-        let head = format!(
-            "GET /twilio/notify/v1/Credentials HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-        );
-        stream.write_all(head.as_bytes()).unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).unwrap();
-        String::from_utf8(raw).unwrap()
-    };
-    let answer = tokio::task::spawn_blocking(get).await.unwrap();
+    let get = move || notify_list(addr);
+    let answer = String::from_utf8(tokio::task::spawn_blocking(get).await.unwrap()).unwrap();
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     assert_eq!(client.faults().await.unwrap()[0].remaining, 0);
     let seen = client

@@ -91,6 +91,25 @@ pub fn harness_on(database: Database, seed: u64) -> Harness {
     }
 }
 
+/// Serves `emulator` on an ephemeral port until the sender is used.
+pub async fn serve(
+    emulator: Emulator,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    credspec_emulator::Served,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = emulator
+        .serve(listener, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    (served.local_addr(), stop, served)
+}
+
 /// A response, read whole.
 #[derive(Debug)]
 pub struct Reply {
@@ -183,6 +202,17 @@ impl Reply {
         let first = body["errors"][0].clone();
         assert_eq!(first["code"], code, "{body}");
         first
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    pub fn assert_status(&self, status: u16) -> &Self {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        self
     }
 
     pub fn content_type(&self) -> &str {

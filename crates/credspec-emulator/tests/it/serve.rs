@@ -13,7 +13,7 @@ use std::io::{Read, Write};
 
 use base64::Engine as _;
 
-use crate::{AC_A, KEY_A, START, TOKEN_A, TOKEN_KEY, builder};
+use crate::{AC_A, KEY_A, START, TOKEN_A, TOKEN_KEY, builder, serve};
 
 /// Sends one request (`Connection: close`) on a blocking std stream (tokio's io-util is not
 /// compiled in) and returns status, headers and body.
@@ -104,15 +104,7 @@ async fn twilio_lifecycles_over_http() {
         .database(Database::file(dir.path().join("twilio-http.db")))
         .build()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = emulator
-        .serve(listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap();
-    let addr = served.local_addr();
+    let (addr, stop, served) = serve(emulator).await;
 
     for (create_base, read_base) in [
         (
@@ -254,15 +246,7 @@ async fn lifecycles_over_http_and_graceful_shutdown() {
         .database(Database::file(dir.path().join("http.db")))
         .build()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = emulator
-        .serve(listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap();
-    let addr = served.local_addr();
+    let (addr, stop, served) = serve(emulator).await;
     assert_ne!(addr.port(), 0);
 
     let (status, _, body) = http(addr, "GET", "/healthz", None, None).await;
@@ -353,15 +337,7 @@ async fn the_seed_curl_example_as_curl_sends_it() {
         .database(Database::memory())
         .build()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = emulator
-        .serve(listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap();
-    let addr = served.local_addr();
+    let (addr, stop, served) = serve(emulator).await;
     let host = Some("ip-messaging.twilio.com");
 
     let (status, head, body) = raw_http(
