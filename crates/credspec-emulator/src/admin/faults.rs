@@ -637,6 +637,32 @@ mod tests {
     }
 
     #[test]
+    fn a_faults_file_is_a_checked_list_of_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("faults.json");
+        let write = |text: &str| std::fs::write(&file, text).unwrap();
+        write(r#"[{"match": {"api": "twilio/comms-v1"}, "then": {"kind": "close"}, "times": 3}]"#);
+        let rules = load(&file).unwrap();
+        assert_eq!(
+            rules,
+            [FaultRule::new(Match::default().api(ApiId::TwilioCommsV1), Fault::Close).times(3)]
+        );
+        write(r#"{"then": {"kind": "close"}}"#);
+        assert!(matches!(load(&file), Err(FaultsFileError::Shape { .. })));
+        write(r#"[{"then": {"kind": "close"}}, {"then": {"kind": "status", "status": 200}}]"#);
+        assert!(matches!(
+            load(&file),
+            Err(FaultsFileError::Rule {
+                index: 1,
+                source: RuleError::Status(200),
+                ..
+            })
+        ));
+        let missing = dir.path().join("none.json");
+        assert!(matches!(load(&missing), Err(FaultsFileError::Read { .. })));
+    }
+
+    #[test]
     fn bad_rules_are_refused() {
         let status = |status| Fault::Status {
             status,
