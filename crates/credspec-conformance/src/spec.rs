@@ -104,6 +104,127 @@ pub struct Oracle {
     /// The `alg` of the access tokens the API answers, if it answers any
     /// (`x-credspec.token_alg`: Telnyx telephony, `HS512`).
     pub token_alg: Option<String>,
+    /// The rules on the API's state that generated sequences model, from `x-credspec.state`
+    /// ([`crate::generate`]): what each refuses, and with which answer.
+    pub state: Vec<StateRule>,
+}
+
+/// A rule on an API's state, as `x-credspec.state` states it: which core rule, what it
+/// constrains, and the documented refusal of a request that breaks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StateRule {
+    /// The core rule (`telnyx.push.alias-unique`).
+    pub rule: credspec_core::rules::RuleId,
+    /// What it constrains.
+    pub effect: StateEffect,
+}
+
+/// What a [`StateRule`] constrains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StateEffect {
+    /// No two live resources share the value of this create member (`"unique": "alias"`).
+    Unique {
+        /// The member.
+        member: String,
+        /// The refusal of a create that repeats a live value.
+        refusal: Refusal,
+    },
+    /// At most `limit` live resources share the value of this create member (`"limit_per":
+    /// "appName"`); the limit is core's, for the rule.
+    LimitPer {
+        /// The member.
+        member: String,
+        /// Core's limit.
+        limit: usize,
+        /// The refusal of the create past the limit.
+        refusal: Refusal,
+    },
+    /// Once a documented answer reads `true` at this pointer (`"frozen_when":
+    /// "/data/expired"`), the operations named in `refuses` are refused.
+    Frozen {
+        /// The pointer into a create or update answer.
+        when: String,
+        /// operationId → its refusal.
+        refuses: BTreeMap<String, Refusal>,
+    },
+}
+
+/// A documented refusal: its status, and its code or whole body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Refusal {
+    /// The status.
+    pub status: u16,
+    /// The error code, when the body has one.
+    pub error_code: Option<Value>,
+    /// The exact body, when the format is not the API's usual error format.
+    pub body: Option<Value>,
+}
+
+impl Refusal {
+    fn from_value(value: &Value) -> Option<Self> {
+        Some(Self {
+            status: u16::try_from(value.get("status")?.as_u64()?).ok()?,
+            error_code: value.get("error_code").cloned(),
+            body: value.get("body").cloned(),
+        })
+    }
+}
+
+/// The limit core states for `rule`, if it is a limit.
+fn core_limit(rule: credspec_core::rules::RuleId) -> Option<usize> {
+    use credspec_core::rules::{self, RuleId};
+    match rule {
+        RuleId::CommsCredentialLimit => Some(rules::CREDENTIAL_LIMIT),
+        RuleId::CommsAppLimit => Some(rules::APP_LIMIT),
+        RuleId::TelephonyTagLimit => Some(rules::TAG_LIMIT),
+        _ => None,
+    }
+}
+
+impl StateRule {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        let rule: credspec_core::rules::RuleId = value
+            .get("rule")
+            .and_then(Value::as_str)
+            .ok_or("a state rule has no rule id")?
+            .parse()
+            .map_err(|e: credspec_core::rules::UnknownRule| e.to_string())?;
+        let refusal = || Refusal::from_value(value).ok_or(format!("{rule}: no refusal status"));
+        let effect = if let Some(member) = value.get("unique").and_then(Value::as_str) {
+            StateEffect::Unique {
+                member: member.to_owned(),
+                refusal: refusal()?,
+            }
+        } else if let Some(member) = value.get("limit_per").and_then(Value::as_str) {
+            StateEffect::LimitPer {
+                member: member.to_owned(),
+                limit: core_limit(rule).ok_or(format!("{rule}: core states no limit"))?,
+                refusal: refusal()?,
+            }
+        } else if let Some(when) = value.get("frozen_when").and_then(Value::as_str) {
+            let mut refuses = BTreeMap::new();
+            for (operation, answer) in value
+                .get("refuses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let refusal = Refusal::from_value(answer)
+                    .ok_or(format!("{rule}: refuses.{operation} has no status"))?;
+                refuses.insert(operation.clone(), refusal);
+            }
+            StateEffect::Frozen {
+                when: when.to_owned(),
+                refuses,
+            }
+        } else {
+            return Err(format!("{rule}: neither unique, limit_per nor frozen_when"));
+        };
+        Ok(Self { rule, effect })
+    }
 }
 
 impl Oracle {
@@ -141,11 +262,19 @@ impl Oracle {
             .get("token_alg")
             .and_then(Value::as_str)
             .map(str::to_owned);
+        let state = block
+            .get("state")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|rule| StateRule::from_value(rule).map_err(&bad))
+            .collect::<Result<_, _>>()?;
         Ok(Self {
             timestamps,
             error_code,
             error_status,
             token_alg,
+            state,
         })
     }
 }
