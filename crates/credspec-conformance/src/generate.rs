@@ -31,7 +31,12 @@
 
 use std::collections::BTreeMap;
 
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
+
+mod stateful;
+
+pub use stateful::Sequences;
 
 use crate::spec::{ApiId, ApiSpec, Auth, Case, CaseKind, Request, SpecSet};
 
@@ -46,6 +51,7 @@ pub const PREFIX: &str = "generated.";
 /// operation it sends), the drawn values from `seed`.
 pub fn cases(specs: &SpecSet, per_operation: usize, seed: u64) -> Vec<Case> {
     let mut out = Vec::new();
+    let sequences = Sequences::new(specs, seed);
     for api in ApiId::ALL {
         let spec = specs.api(api);
         let templates = templates(specs, api);
@@ -71,6 +77,7 @@ pub fn cases(specs: &SpecSet, per_operation: usize, seed: u64) -> Vec<Case> {
             .chain(method_cases(api, spec, &templates))
             .chain(use_after_delete(api, spec, specs, &templates))
             .chain(negative_bodies(api, spec, specs))
+            .chain(sequences.cases(api, (per_operation / 10).clamp(1, 20)))
             .chain(positive_bodies(api, spec, specs, per_operation, seed));
         out.extend(all.filter(|c| keep(c)));
     }
@@ -265,12 +272,7 @@ fn use_after_delete(
         }),
     ];
     for op in spec.operations().values() {
-        let on_one = op
-            .path
-            .strip_prefix(row.collection_path)
-            .and_then(|rest| rest.strip_prefix("/{"))
-            .is_some_and(|rest| rest.ends_with('}') && !rest.contains('/'));
-        if !on_one {
+        if !on_one(&op.path, row.collection_path) {
             continue;
         }
         let Some(code) = documented_code(spec, &op.id, 404) else {
@@ -492,6 +494,29 @@ fn negative_bodies(api: ApiId, spec: &ApiSpec, specs: &SpecSet) -> Vec<Case> {
     out
 }
 
+/// A proptest runner whose draws follow from `seed`, its own for each API and `salt` (an
+/// operation, or the sequences), so that one seed replays every drawn value.
+fn seeded_runner(seed: u64, api: ApiId, salt: &str) -> TestRunner {
+    let mut seed_bytes = [0u8; 32];
+    let salt = api.as_str().bytes().chain(salt.bytes());
+    for (i, b) in seed.to_le_bytes().into_iter().chain(salt).enumerate() {
+        if let Some(slot) = seed_bytes.get_mut(i % 32) {
+            *slot = slot.rotate_left(3) ^ b;
+        }
+    }
+    TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
+    )
+}
+
+/// Whether `path` names one resource of `collection` (`{collection}/{Sid}`).
+fn on_one(path: &str, collection: &str) -> bool {
+    path.strip_prefix(collection)
+        .and_then(|rest| rest.strip_prefix("/{"))
+        .is_some_and(|rest| rest.ends_with('}') && !rest.contains('/'))
+}
+
 /// Members whose variation meets a state rule (decision D46): a new Comms `appName` is a new
 /// App, and an account holds at most ten.
 const STATEFUL_MEMBERS: [&str; 1] = ["appName"];
@@ -533,7 +558,6 @@ fn positive_bodies(
     seed: u64,
 ) -> Vec<Case> {
     use proptest::strategy::{Strategy as _, ValueTree as _};
-    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
     let row = api.api();
     let mut out = Vec::new();
     for op in spec
@@ -599,18 +623,7 @@ fn positive_bodies(
         if drawable.is_empty() {
             continue;
         }
-        let mut seed_bytes = [0u8; 32];
-        // Each API and operation draws its own sequence from the one seed.
-        let salt = api.as_str().bytes().chain(op.id.bytes());
-        for (i, b) in seed.to_le_bytes().into_iter().chain(salt).enumerate() {
-            if let Some(slot) = seed_bytes.get_mut(i % 32) {
-                *slot = slot.rotate_left(3) ^ b;
-            }
-        }
-        let mut runner = TestRunner::new_with_rng(
-            Config::default(),
-            TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
-        );
+        let mut runner = seeded_runner(seed, api, &op.id);
         for n in 0..per_operation {
             let Some((name, strategy, validator)) = drawable.get(n % drawable.len()) else {
                 break;

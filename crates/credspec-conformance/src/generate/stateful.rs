@@ -1,0 +1,808 @@
+//! Stateful sequences (issue 14 §4), in the style of proptest-state-machine: runs of
+//! creates, fetches, updates (and the other operations on one resource), deletes, list walks
+//! and, under a limit, fills, drawn by proptest and checked against a model of the API's
+//! state.
+//!
+//! The model knows what the documents and core say, and nothing the emulator says:
+//! - which resources live, and the members each was last sent (echoed in fetches and
+//!   updates at the pointers the documented answers echo them at);
+//! - the `x-credspec.state` rules of the document ([`crate::spec::StateEffect`]): a unique
+//!   member (Telnyx aliases), a limit per member value (Comms credentials per App, core's
+//!   limit), and a frozen state (an expired Telnyx credential refuses update and token);
+//! - a deleted resource answers 404 to every operation on it;
+//! - a list walks a page of one at a time, and the model knows how many pages there are.
+//!
+//! Each sequence assumes an account of the API's store that holds nothing else, as the
+//! paging scenarios do; its cleanup deletes everything it created. The values a sequence
+//! sends come from small pools drawn from the members' schemas, so that a unique member
+//! repeats and a limit is reached. A sequence is a proptest value, replayed exactly from
+//! `--seed`.
+
+use std::collections::BTreeMap;
+
+use proptest::collection::vec;
+use proptest::strategy::{BoxedStrategy, Just, Strategy, ValueTree};
+use serde_json::{Value, json};
+
+use super::{PREFIX, case, documented_code, request_json, short, text_strategy};
+use crate::spec::{ApiId, ApiSpec, Auth, Body, Case, CaseKind, Refusal, SpecSet, StateEffect};
+use credspec_core::api::Shape;
+
+/// How many values each pool of a member holds: few, so that values repeat.
+const POOL: usize = 3;
+
+/// The longest sequence drawn.
+const LONGEST: usize = 10;
+
+/// A documented request that sequences send, with what its documentation answers.
+#[derive(Debug, Clone)]
+struct Template {
+    operation: String,
+    /// The rest of the path after `{collection}/{id}` (`/token`), for an operation on one
+    /// resource.
+    tail: String,
+    request: Value,
+    status: u16,
+    /// Its documented answer reads `true` at a frozen rule's pointer.
+    freezes: bool,
+    /// The members it sends that the pools draw (indices into [`Model::members`]).
+    drawn: Vec<usize>,
+}
+
+/// A member whose values come from a pool drawn from its schema.
+#[derive(Debug)]
+struct Member {
+    name: String,
+    strategy: BoxedStrategy<String>,
+}
+
+/// One step of a drawn sequence; indices wrap around what exists when it runs.
+#[derive(Debug, Clone)]
+enum Action {
+    Create {
+        template: usize,
+        pick: usize,
+    },
+    Fetch {
+        slot: usize,
+    },
+    Act {
+        template: usize,
+        slot: usize,
+        pick: usize,
+    },
+    Delete {
+        slot: usize,
+    },
+    List,
+    Fill {
+        pick: usize,
+    },
+}
+
+/// A drawn sequence: the pool of each member, and the actions.
+type Drawn = (Vec<Vec<String>>, Vec<Action>);
+
+/// What one API's sequences are built from: its documented requests and the state rules of
+/// its document.
+#[derive(Debug)]
+struct Model<'s> {
+    api: ApiId,
+    spec: &'s ApiSpec,
+    creates: Vec<Template>,
+    acts: Vec<Template>,
+    members: Vec<Member>,
+    /// Member → the pointer a resource answer echoes it at.
+    echo: BTreeMap<String, String>,
+    fetch: Option<String>,
+    list: Option<String>,
+}
+
+/// A resource of the model.
+#[derive(Debug, Clone)]
+struct Slot {
+    var: String,
+    live: bool,
+    frozen: bool,
+    values: BTreeMap<String, String>,
+}
+
+/// The generated sequences of every API.
+#[derive(Debug)]
+pub struct Sequences<'s> {
+    models: Vec<Model<'s>>,
+    seed: u64,
+}
+
+impl<'s> Sequences<'s> {
+    /// The models of every API of `specs`.
+    pub fn new(specs: &'s SpecSet, seed: u64) -> Self {
+        let models = ApiId::ALL
+            .into_iter()
+            .filter_map(|api| Model::new(specs, api))
+            .collect();
+        Self { models, seed }
+    }
+
+    /// `count` sequences of `api`.
+    pub fn cases(&self, api: ApiId, count: usize) -> Vec<Case> {
+        let Some(model) = self.models.iter().find(|m| m.api == api) else {
+            return Vec::new();
+        };
+        let mut runner = super::seeded_runner(self.seed, api, "sequences");
+        let strategy = model.strategy();
+        (0..count)
+            .filter_map(|n| {
+                let tree = strategy.new_tree(&mut runner).ok()?;
+                model.case(n, &tree.current(), self.seed)
+            })
+            .collect()
+    }
+}
+
+/// Whether `path` is `{collection}/{{var}}` with an optional tail; the tail if so.
+fn item_tail<'p>(path: &'p str, collection: &str) -> Option<&'p str> {
+    let rest = path.strip_prefix(collection)?.strip_prefix("/{{")?;
+    let end = rest.find("}}")?;
+    Some(&rest[end + 2..])
+}
+
+/// Whether a request's body uses no variable but fixtures.
+fn only_fixtures(body: &Value) -> bool {
+    let text = body.to_string();
+    text.match_indices("{{")
+        .all(|(i, _)| text[i..].starts_with("{{fixture:"))
+}
+
+impl<'s> Model<'s> {
+    fn new(specs: &'s SpecSet, api: ApiId) -> Option<Self> {
+        let spec = specs.api(api);
+        let row = api.api();
+        let frozen_when: Vec<&str> = spec
+            .oracle()
+            .state
+            .iter()
+            .filter_map(|r| match &r.effect {
+                StateEffect::Frozen { when, .. } => Some(when.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut model = Self {
+            api,
+            spec,
+            creates: Vec::new(),
+            acts: Vec::new(),
+            members: Vec::new(),
+            echo: BTreeMap::new(),
+            fetch: None,
+            list: None,
+        };
+        for op in spec.operations().values() {
+            match (op.method.as_str(), op.path == row.collection_path) {
+                ("GET", true) => model.list = Some(op.id.clone()),
+                ("GET", false) if super::on_one(&op.path, row.collection_path) => {
+                    model.fetch = Some(op.id.clone());
+                }
+                _ => {}
+            }
+        }
+        // Creates: the documented positive creates on the collection.
+        let mut documented = Vec::new();
+        for c in specs
+            .cases()
+            .iter()
+            .filter(|c| c.api == api && c.kind == CaseKind::Positive && c.profile.is_none())
+        {
+            let (Some(request), Some(expect)) = (&c.request, &c.expect) else {
+                continue;
+            };
+            if request.method == "POST"
+                && request.path == row.collection_path
+                && request.auth == Auth::Valid
+                && request.query.is_empty()
+            {
+                documented.push((true, request, expect));
+            }
+        }
+        // Operations on one resource: the documented successful steps of scenarios.
+        for c in specs
+            .cases()
+            .iter()
+            .filter(|c| c.api == api && c.kind == CaseKind::Scenario && c.profile.is_none())
+        {
+            for step in &c.steps {
+                let r = &step.request;
+                if step.api.is_some()
+                    || step.site.is_some()
+                    || step.region.is_some()
+                    || step.repeat.is_some()
+                    || step.for_each.is_some()
+                    || r.auth != Auth::Valid
+                    || !r.query.is_empty()
+                    || matches!(r.method.as_str(), "GET" | "DELETE")
+                    || item_tail(&r.path, row.collection_path).is_none()
+                    || step.expect.status.all().len() != 1
+                {
+                    continue;
+                }
+                documented.push((false, r, &step.expect));
+            }
+        }
+        for (create, request, expect) in documented {
+            let Some(status) = expect.status.first().filter(|s| (200..300).contains(s)) else {
+                continue;
+            };
+            let (form, members) = match &request.body {
+                Some(Body::Form { form }) => (
+                    true,
+                    form.iter()
+                        .map(|(k, v)| (k.clone(), Value::from(v.clone())))
+                        .collect::<Vec<_>>(),
+                ),
+                Some(Body::Json { json }) => (
+                    false,
+                    json.as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                None if !create => (false, Vec::new()),
+                _ => continue,
+            };
+            let json_body = request_json(request);
+            if !only_fixtures(json_body.get("body").unwrap_or(&Value::Null)) {
+                continue;
+            }
+            let media = if form {
+                "application/x-www-form-urlencoded"
+            } else {
+                "application/json"
+            };
+            let answer = expect.body.as_ref();
+            let mut drawn = Vec::new();
+            if let Some(schema) = spec.request_schema(&request.operation, Some(media)) {
+                for (name, value) in &members {
+                    let Some(text) = value.as_str().filter(|v| !v.contains("{{")) else {
+                        continue;
+                    };
+                    let Some(member) = schema
+                        .pointer(&format!("/properties/{name}"))
+                        .and_then(|m| spec.resolve(m))
+                    else {
+                        continue;
+                    };
+                    if member.get("type").and_then(Value::as_str) != Some("string")
+                        || member.get("enum").is_some()
+                        || member.get("format").is_some()
+                        || !(member.get("pattern").is_some() || member.get("maxLength").is_some())
+                    {
+                        continue;
+                    }
+                    let index = match model.members.iter().position(|m| m.name == *name) {
+                        Some(i) => i,
+                        None => {
+                            let (Some(strategy), Ok(validator)) =
+                                (text_strategy(member), jsonschema::validator_for(member))
+                            else {
+                                continue;
+                            };
+                            let strategy = strategy
+                                .prop_filter("valid and free of templates", move |v| {
+                                    !v.contains("{{")
+                                        && !v.contains("}}")
+                                        && validator.is_valid(&Value::from(v.as_str()))
+                                })
+                                .boxed();
+                            model.members.push(Member {
+                                name: name.clone(),
+                                strategy,
+                            });
+                            model.members.len() - 1
+                        }
+                    };
+                    drawn.push(index);
+                    if let Some(pointer) = answer.and_then(|a| find_string(a, text, String::new()))
+                    {
+                        model.echo.entry(name.clone()).or_insert(pointer);
+                    }
+                }
+            }
+            let freezes = frozen_when
+                .iter()
+                .any(|when| answer.and_then(|a| a.pointer(when)) == Some(&Value::Bool(true)));
+            let template = Template {
+                operation: request.operation.clone(),
+                tail: item_tail(&request.path, row.collection_path)
+                    .unwrap_or_default()
+                    .to_owned(),
+                request: json_body,
+                status,
+                freezes,
+                drawn,
+            };
+            if create {
+                model.creates.push(template);
+            } else {
+                model.acts.push(template);
+            }
+        }
+        (!model.creates.is_empty()).then_some(model)
+    }
+
+    fn limit(&self) -> Option<(usize, usize, &Refusal)> {
+        self.spec
+            .oracle()
+            .state
+            .iter()
+            .find_map(|r| match &r.effect {
+                StateEffect::LimitPer {
+                    member,
+                    limit,
+                    refusal,
+                } => Some((
+                    self.members.iter().position(|m| m.name == *member)?,
+                    *limit,
+                    refusal,
+                )),
+                _ => None,
+            })
+    }
+
+    fn strategy(&self) -> BoxedStrategy<Drawn> {
+        let pools: Vec<BoxedStrategy<Vec<String>>> = self
+            .members
+            .iter()
+            .map(|m| vec(m.strategy.clone(), POOL).boxed())
+            .collect();
+        let creates = self.creates.len();
+        let acts = self.acts.len();
+        let slot = 0..LONGEST;
+        let pick = 0..POOL;
+        let mut choices: Vec<(u32, BoxedStrategy<Action>)> = vec![
+            (
+                4,
+                (0..creates, pick.clone())
+                    .prop_map(|(template, pick)| Action::Create { template, pick })
+                    .boxed(),
+            ),
+            (
+                2,
+                slot.clone().prop_map(|slot| Action::Fetch { slot }).boxed(),
+            ),
+            (
+                2,
+                slot.clone()
+                    .prop_map(|slot| Action::Delete { slot })
+                    .boxed(),
+            ),
+            (1, Just(Action::List).boxed()),
+        ];
+        if acts > 0 {
+            choices.push((
+                3,
+                (0..acts, slot, pick.clone())
+                    .prop_map(|(template, slot, pick)| Action::Act {
+                        template,
+                        slot,
+                        pick,
+                    })
+                    .boxed(),
+            ));
+        }
+        if self.limit().is_some() {
+            choices.push((1, pick.prop_map(|pick| Action::Fill { pick }).boxed()));
+        }
+        let action = proptest::strategy::Union::new_weighted(choices);
+        (pools, vec(action, 1..=LONGEST)).boxed()
+    }
+
+    /// The scenario of a drawn sequence, every expectation from the model.
+    fn case(&self, n: usize, (pools, actions): &Drawn, seed: u64) -> Option<Case> {
+        let row = self.api.api();
+        let mut slots: Vec<Slot> = Vec::new();
+        // Fills: the list variable, the limit member's value, how many it holds.
+        let mut fills: Vec<(String, String, usize)> = Vec::new();
+        let mut steps = Vec::new();
+        let pick = |member: usize, pick: usize| -> Option<String> {
+            pools.get(member)?.get(pick % POOL).cloned()
+        };
+        let not_found = |operation: &str| {
+            documented_code(self.spec, operation, 404)
+                .map(|code| json!({"status": 404, "error_code": code}))
+        };
+        for (i, action) in actions.iter().enumerate() {
+            match action {
+                Action::Create { template, pick: p } => {
+                    let t = self.creates.get(*template)?;
+                    let mut request = t.request.clone();
+                    // Every plain text member it sends, drawn or documented: a state rule
+                    // applies to both.
+                    let mut values: BTreeMap<String, String> = t
+                        .request
+                        .pointer("/body/json")
+                        .or_else(|| t.request.pointer("/body/form"))
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                        .collect();
+                    for &m in &t.drawn {
+                        let member = self.members.get(m)?;
+                        let value = pick(m, *p)?;
+                        set_member(&mut request, &member.name, &value);
+                        values.insert(member.name.clone(), value);
+                    }
+                    let live = slots.iter().filter(|s| s.live);
+                    let refusal = self.refusal_of_create(&values, live, &fills);
+                    let name = format!("{i}-create");
+                    match refusal {
+                        Some(refusal) => {
+                            steps.push(json!({"name": name, "request": request, "expect": refusal_expect(refusal)}));
+                        }
+                        None => {
+                            let var = format!("r{}", slots.len());
+                            steps.push(json!({
+                                "name": name,
+                                "request": request,
+                                "expect": {"status": t.status, "body": self.echoed(&values), "body_match": "subset"},
+                                "capture": {var.clone(): row.id_pointer},
+                            }));
+                            slots.push(Slot {
+                                var,
+                                live: true,
+                                frozen: t.freezes,
+                                values,
+                            });
+                        }
+                    }
+                }
+                Action::Fetch { slot } => {
+                    let (Some(operation), Some(s)) = (&self.fetch, wrap(&slots, *slot)) else {
+                        continue;
+                    };
+                    let request = json!({"operation": operation, "method": "GET", "path": item(row.collection_path, &s.var, ""), "auth": "valid"});
+                    let expect = if s.live {
+                        json!({"status": 200, "body": self.echoed(&s.values), "body_match": "subset"})
+                    } else {
+                        not_found(operation)?
+                    };
+                    steps.push(
+                        json!({"name": format!("{i}-fetch"), "request": request, "expect": expect}),
+                    );
+                }
+                Action::Act {
+                    template,
+                    slot,
+                    pick: p,
+                } => {
+                    let (Some(t), Some(index)) = (
+                        self.acts.get(*template),
+                        (!slots.is_empty()).then(|| slot % slots.len()),
+                    ) else {
+                        continue;
+                    };
+                    let s = slots.get_mut(index)?;
+                    let mut request = t.request.clone();
+                    request["path"] = Value::from(item(row.collection_path, &s.var, &t.tail));
+                    let mut values = s.values.clone();
+                    for &m in &t.drawn {
+                        let member = self.members.get(m)?;
+                        let value = pick(m, *p)?;
+                        set_member(&mut request, &member.name, &value);
+                        values.insert(member.name.clone(), value);
+                    }
+                    let frozen = s
+                        .frozen
+                        .then(|| self.frozen_refusal(&t.operation))
+                        .flatten();
+                    let expect = if !s.live {
+                        not_found(&t.operation)?
+                    } else if let Some(refusal) = frozen {
+                        refusal_expect(refusal)
+                    } else {
+                        s.values = values;
+                        s.frozen |= t.freezes;
+                        // An operation under the resource (a token) answers something else.
+                        if t.tail.is_empty() {
+                            json!({"status": t.status, "body": self.echoed(&s.values), "body_match": "subset"})
+                        } else {
+                            json!({"status": t.status})
+                        }
+                    };
+                    let name = format!("{i}-{}", t.operation);
+                    steps.push(json!({"name": name, "request": request, "expect": expect}));
+                }
+                Action::Delete { slot } => {
+                    let Some(index) = (!slots.is_empty()).then(|| slot % slots.len()) else {
+                        continue;
+                    };
+                    let s = slots.get_mut(index)?;
+                    let operation = row.delete.operation;
+                    let request = json!({"operation": operation, "method": "DELETE", "path": item(row.collection_path, &s.var, ""), "auth": "valid"});
+                    let expect = if s.live {
+                        json!({"status": row.delete.status})
+                    } else {
+                        not_found(operation)?
+                    };
+                    s.live = false;
+                    steps.push(json!({"name": format!("{i}-delete"), "request": request, "expect": expect}));
+                }
+                Action::List => {
+                    let live = slots.iter().filter(|s| s.live).count()
+                        + fills.iter().map(|(_, _, n)| n).sum::<usize>();
+                    steps.extend(self.list_walk(i, live)?);
+                }
+                Action::Fill { pick: p } => {
+                    let (member, limit, refusal) = self.limit()?;
+                    let value = pick(member, *p)?;
+                    let name = &self.members.get(member)?.name;
+                    let Some(t) = self.creates.iter().find(|t| t.drawn.contains(&member)) else {
+                        continue;
+                    };
+                    let held = slots
+                        .iter()
+                        .filter(|s| s.live && s.values.get(name) == Some(&value))
+                        .count()
+                        + fills
+                            .iter()
+                            .filter(|(_, v, _)| *v == value)
+                            .map(|(_, _, n)| n)
+                            .sum::<usize>();
+                    let mut request = t.request.clone();
+                    for &m in &t.drawn {
+                        let other = self.members.get(m)?;
+                        set_member(&mut request, &other.name, &pick(m, *p)?);
+                    }
+                    set_member(&mut request, name, &value);
+                    let room = limit.saturating_sub(held);
+                    if room > 0 {
+                        let var = format!("f{}", fills.len());
+                        steps.push(json!({
+                            "name": format!("{i}-fill"),
+                            "repeat": room,
+                            "request": request.clone(),
+                            "expect": {"status": t.status},
+                            "capture_all": {var.clone(): row.id_pointer},
+                        }));
+                        fills.push((var, value, room));
+                    }
+                    steps.push(json!({"name": format!("{i}-past-the-limit"), "request": request, "expect": refusal_expect(refusal)}));
+                }
+            }
+        }
+        if steps.is_empty() {
+            return None;
+        }
+        let delete = |path: String| json!({"operation": row.delete.operation, "method": "DELETE", "path": path, "auth": "valid"});
+        let gone = json!({"status": [row.delete.status, 404]});
+        let mut cleanup: Vec<Value> = slots
+            .iter()
+            .map(|s| {
+                json!({"name": format!("delete-{}", s.var), "request": delete(item(row.collection_path, &s.var, "")), "expect": gone})
+            })
+            .collect();
+        for (var, _, _) in &fills {
+            cleanup.push(json!({
+                "name": format!("delete-{var}"),
+                "for_each": var,
+                "as": "each",
+                "request": delete(item(row.collection_path, "each", "")),
+                "expect": gone,
+            }));
+        }
+        let mut source = vec![format!("spec:{}", self.api.as_str())];
+        source.extend(
+            self.spec
+                .oracle()
+                .state
+                .iter()
+                .map(|r| format!("rule:{}", r.rule)),
+        );
+        let id = format!("{PREFIX}{}.sequence-{n}", short(self.api));
+        let title = format!(
+            "A drawn sequence of {} requests checked against the model of the API's state (seed {seed})",
+            steps.len()
+        );
+        let mut value = case(
+            id,
+            title,
+            self.api,
+            "scenario",
+            json!({"steps": steps, "cleanup": cleanup}),
+        )?;
+        value.source = source;
+        Some(value)
+    }
+
+    /// The refusal a create of `values` meets under the state rules, if any.
+    fn refusal_of_create<'a>(
+        &'a self,
+        values: &BTreeMap<String, String>,
+        live: impl Iterator<Item = &'a Slot> + Clone,
+        fills: &[(String, String, usize)],
+    ) -> Option<&'a Refusal> {
+        self.spec
+            .oracle()
+            .state
+            .iter()
+            .find_map(|r| match &r.effect {
+                StateEffect::Unique { member, refusal } => {
+                    let value = values.get(member)?;
+                    live.clone()
+                        .any(|s| s.values.get(member) == Some(value))
+                        .then_some(refusal)
+                }
+                StateEffect::LimitPer {
+                    member,
+                    limit,
+                    refusal,
+                } => {
+                    let value = values.get(member)?;
+                    let held = live
+                        .clone()
+                        .filter(|s| s.values.get(member) == Some(value))
+                        .count()
+                        + fills
+                            .iter()
+                            .filter(|(_, v, _)| v == value)
+                            .map(|(_, _, n)| n)
+                            .sum::<usize>();
+                    (held >= *limit).then_some(refusal)
+                }
+                StateEffect::Frozen { .. } => None,
+            })
+    }
+
+    fn frozen_refusal(&self, operation: &str) -> Option<&Refusal> {
+        self.spec
+            .oracle()
+            .state
+            .iter()
+            .find_map(|r| match &r.effect {
+                StateEffect::Frozen { refuses, .. } => refuses.get(operation),
+                _ => None,
+            })
+    }
+
+    /// The subset of a resource answer that echoes `values`.
+    fn echoed(&self, values: &BTreeMap<String, String>) -> Value {
+        let mut out = json!({});
+        for (member, value) in values {
+            if let Some(pointer) = self.echo.get(member) {
+                set_pointer(&mut out, pointer, Value::from(value.as_str()));
+            }
+        }
+        out
+    }
+
+    /// A walk of the list a page of one at a time, over the first two pages: what each
+    /// says of the page it is and of the `live` resources.
+    fn list_walk(&self, i: usize, live: usize) -> Option<Vec<Value>> {
+        let operation = self.list.as_ref()?;
+        let row = self.api.api();
+        let list = |query: Value, path: &str| json!({"operation": operation, "method": "GET", "path": path, "query": query, "auth": "valid"});
+        let collection = row.collection_path;
+        let mut out = Vec::new();
+        match row.shape {
+            Shape::TwilioClassic { .. } => {
+                let mut first = json!({
+                    "name": format!("{i}-list-page-0"),
+                    "request": list(json!({"PageSize": "1"}), collection),
+                    "expect": {"status": 200, "body": {"meta": {"page": 0, "page_size": 1}}, "body_match": "subset"},
+                });
+                if live >= 2 {
+                    first["capture"] = json!({"next": "/meta/next_page_url"});
+                    out.push(first);
+                    out.push(json!({
+                        "name": format!("{i}-list-page-1"),
+                        "request": {"operation": operation, "method": "GET", "path": "{{next}}", "auth": "valid"},
+                        "expect": {"status": 200, "body": {"meta": {"page": 1, "page_size": 1}}, "body_match": "subset"},
+                    }));
+                } else {
+                    first["expect"]["body"]["meta"]["next_page_url"] = Value::Null;
+                    out.push(first);
+                }
+            }
+            Shape::TelnyxMobilePush | Shape::TelnyxTelephony => {
+                for page in 1..=live.clamp(1, 2) {
+                    out.push(json!({
+                        "name": format!("{i}-list-page-{page}"),
+                        "request": list(json!({"page[size]": "1", "page[number]": page.to_string()}), collection),
+                        "expect": {"status": 200, "body": {"meta": {"page_number": page, "page_size": 1, "total_results": live, "total_pages": live.max(1)}}, "body_match": "subset"},
+                    }));
+                }
+            }
+            Shape::TwilioComms => {
+                let mut first = json!({
+                    "name": format!("{i}-list-page-1"),
+                    "request": list(json!({"pageSize": "1"}), collection),
+                    "expect": {"status": 200, "body": {"meta": {"pageSize": 1}}, "body_match": "subset"},
+                });
+                if live >= 2 {
+                    first["capture"] = json!({"token": "/meta/nextToken"});
+                    out.push(first);
+                    out.push(json!({
+                        "name": format!("{i}-list-page-2"),
+                        "request": list(json!({"pageSize": "1", "pageToken": "{{token}}"}), collection),
+                        "expect": {"status": 200, "body": {"meta": {"pageSize": 1}}, "body_match": "subset"},
+                    }));
+                } else {
+                    first["expect"]["body"]["meta"]["nextToken"] = Value::Null;
+                    out.push(first);
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+fn wrap(slots: &[Slot], slot: usize) -> Option<&Slot> {
+    slots.get(slot.checked_rem(slots.len())?)
+}
+
+fn item(collection: &str, var: &str, tail: &str) -> String {
+    format!("{collection}/{{{{{var}}}}}{tail}")
+}
+
+fn refusal_expect(refusal: &Refusal) -> Value {
+    let mut expect = json!({"status": refusal.status});
+    if let Some(code) = &refusal.error_code {
+        expect["error_code"] = code.clone();
+    }
+    if let Some(body) = &refusal.body {
+        expect["body"] = body.clone();
+        expect["body_match"] = Value::from("exact");
+    }
+    expect
+}
+
+/// Sets a body member of a request (as JSON: `request.body.form` or `.json`).
+fn set_member(request: &mut Value, name: &str, value: &str) {
+    if let Some(form) = request
+        .pointer_mut("/body/form")
+        .and_then(Value::as_object_mut)
+    {
+        form.insert(name.to_owned(), Value::from(value));
+    } else if let Some(json) = request
+        .pointer_mut("/body/json")
+        .and_then(Value::as_object_mut)
+    {
+        json.insert(name.to_owned(), Value::from(value));
+    }
+}
+
+/// The pointer of the first string member of `value` equal to `text`, outside arrays.
+fn find_string(value: &Value, text: &str, at: String) -> Option<String> {
+    match value {
+        Value::String(s) if s == text => Some(at),
+        Value::Object(members) => members.iter().find_map(|(k, v)| {
+            find_string(
+                v,
+                text,
+                format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+            )
+        }),
+        _ => None,
+    }
+}
+
+/// Sets `pointer` in `out`, making the objects along it.
+fn set_pointer(out: &mut Value, pointer: &str, value: Value) {
+    let mut at = out;
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    for (n, token) in tokens.iter().enumerate() {
+        let Some(object) = at.as_object_mut() else {
+            return;
+        };
+        if n + 1 == tokens.len() {
+            object.insert(token.clone(), value);
+            return;
+        }
+        at = object.entry(token.clone()).or_insert_with(|| json!({}));
+    }
+}
