@@ -517,6 +517,17 @@ fn on_one(path: &str, collection: &str) -> bool {
         .is_some_and(|rest| rest.ends_with('}') && !rest.contains('/'))
 }
 
+/// The schema of body member `name` of `schema`, if it is text a value can be drawn for: a
+/// string with a pattern or a length, and no enum or format.
+fn drawable_member<'a>(spec: &'a ApiSpec, schema: &'a Value, name: &str) -> Option<&'a Value> {
+    let member = spec.resolve(schema.pointer(&format!("/properties/{name}"))?)?;
+    (member.get("type").and_then(Value::as_str) == Some("string")
+        && member.get("enum").is_none()
+        && member.get("format").is_none()
+        && (member.get("pattern").is_some() || member.get("maxLength").is_some()))
+    .then_some(member)
+}
+
 /// Members whose variation meets a state rule (decision D46): a new Comms `appName` is a new
 /// App, and an account holds at most ten.
 const STATEFUL_MEMBERS: [&str; 1] = ["appName"];
@@ -600,19 +611,9 @@ fn positive_bodies(
             if !plain || STATEFUL_MEMBERS.contains(&name.as_str()) {
                 continue;
             }
-            let Some(member) = schema
-                .pointer(&format!("/properties/{name}"))
-                .and_then(|m| spec.resolve(m))
-            else {
+            let Some(member) = drawable_member(spec, schema, name) else {
                 continue;
             };
-            if member.get("type").and_then(Value::as_str) != Some("string")
-                || member.get("enum").is_some()
-                || member.get("format").is_some()
-                || !(member.get("pattern").is_some() || member.get("maxLength").is_some())
-            {
-                continue;
-            }
             let (Some(strategy), Ok(validator)) =
                 (text_strategy(member), jsonschema::validator_for(member))
             else {

@@ -266,19 +266,9 @@ impl<'s> Model<'s> {
                     let Some(text) = value.as_str().filter(|v| !v.contains("{{")) else {
                         continue;
                     };
-                    let Some(member) = schema
-                        .pointer(&format!("/properties/{name}"))
-                        .and_then(|m| spec.resolve(m))
-                    else {
+                    let Some(member) = super::drawable_member(spec, schema, name) else {
                         continue;
                     };
-                    if member.get("type").and_then(Value::as_str) != Some("string")
-                        || member.get("enum").is_some()
-                        || member.get("format").is_some()
-                        || !(member.get("pattern").is_some() || member.get("maxLength").is_some())
-                    {
-                        continue;
-                    }
                     let index = match model.members.iter().position(|m| m.name == *name) {
                         Some(i) => i,
                         None => {
