@@ -173,17 +173,6 @@ impl Refusal {
     }
 }
 
-/// The limit core states for `rule`, if it is a limit.
-fn core_limit(rule: credspec_core::rules::RuleId) -> Option<usize> {
-    use credspec_core::rules::{self, RuleId};
-    match rule {
-        RuleId::CommsCredentialLimit => Some(rules::CREDENTIAL_LIMIT),
-        RuleId::CommsAppLimit => Some(rules::APP_LIMIT),
-        RuleId::TelephonyTagLimit => Some(rules::TAG_LIMIT),
-        _ => None,
-    }
-}
-
 impl StateRule {
     fn from_value(value: &Value) -> Result<Self, String> {
         let rule: credspec_core::rules::RuleId = value
@@ -201,7 +190,9 @@ impl StateRule {
         } else if let Some(member) = value.get("limit_per").and_then(Value::as_str) {
             StateEffect::LimitPer {
                 member: member.to_owned(),
-                limit: core_limit(rule).ok_or(format!("{rule}: core states no limit"))?,
+                limit: rule
+                    .limit()
+                    .ok_or(format!("{rule}: core states no limit"))?,
                 refusal: refusal()?,
             }
         } else if let Some(when) = value.get("frozen_when").and_then(Value::as_str) {

@@ -162,6 +162,19 @@ impl fmt::Display for RuleId {
     }
 }
 
+impl RuleId {
+    /// The count a limit rule caps (`twilio.comms.credential-limit`: 10 credentials per
+    /// App), or `None` for a rule that is not a limit.
+    pub fn limit(self) -> Option<usize> {
+        match self {
+            Self::CommsAppLimit => Some(APP_LIMIT),
+            Self::CommsCredentialLimit => Some(CREDENTIAL_LIMIT),
+            Self::TelephonyTagLimit => Some(TAG_LIMIT),
+            _ => None,
+        }
+    }
+}
+
 /// An id that names no rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("no rule has the id {0:?}")]
