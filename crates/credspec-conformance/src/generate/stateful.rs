@@ -530,15 +530,7 @@ impl<'s> Model<'s> {
                     let Some(t) = self.creates.iter().find(|t| t.drawn.contains(&member)) else {
                         continue;
                     };
-                    let held = slots
-                        .iter()
-                        .filter(|s| s.live && s.values.get(name) == Some(&value))
-                        .count()
-                        + fills
-                            .iter()
-                            .filter(|(_, v, _)| *v == value)
-                            .map(|(_, _, n)| n)
-                            .sum::<usize>();
+                    let held = held(slots.iter().filter(|s| s.live), &fills, name, &value);
                     let mut request = t.request.clone();
                     for &m in &t.drawn {
                         let other = self.members.get(m)?;
@@ -629,16 +621,7 @@ impl<'s> Model<'s> {
                     refusal,
                 } => {
                     let value = values.get(member)?;
-                    let held = live
-                        .clone()
-                        .filter(|s| s.values.get(member) == Some(value))
-                        .count()
-                        + fills
-                            .iter()
-                            .filter(|(_, v, _)| v == value)
-                            .map(|(_, _, n)| n)
-                            .sum::<usize>();
-                    (held >= *limit).then_some(refusal)
+                    (held(live.clone(), fills, member, value) >= *limit).then_some(refusal)
                 }
                 StateEffect::Frozen { .. } => None,
             })
@@ -725,6 +708,22 @@ impl<'s> Model<'s> {
         }
         Some(out)
     }
+}
+
+/// How many live resources, and resources of fills, hold `value` for `member`.
+fn held<'a>(
+    live: impl Iterator<Item = &'a Slot>,
+    fills: &[(String, String, usize)],
+    member: &str,
+    value: &str,
+) -> usize {
+    live.filter(|s| s.values.get(member).is_some_and(|v| v == value))
+        .count()
+        + fills
+            .iter()
+            .filter(|(_, v, _)| v == value)
+            .map(|(_, _, n)| n)
+            .sum::<usize>()
 }
 
 fn wrap(slots: &[Slot], slot: usize) -> Option<&Slot> {
