@@ -518,13 +518,30 @@ fn on_one(path: &str, collection: &str) -> bool {
 }
 
 /// The schema of body member `name` of `schema`, if it is text a value can be drawn for: a
-/// string with a pattern or a length, and no enum or format.
+/// string with a pattern or a length, and no enum or format. A pattern without repetition
+/// (Twilio's case-insensitive `Type`, `^([aA][pP][nN]|...)$`) admits finitely many values: it
+/// is an enum spelled as a pattern, which selects a kind rather than naming one, and is left
+/// as documented like any enum. A member that wraps its schema
+/// in a one-element `allOf` (a `$ref` with a description of its own beside it, as Comms'
+/// `appName`) is read through the wrapper.
 fn drawable_member<'a>(spec: &'a ApiSpec, schema: &'a Value, name: &str) -> Option<&'a Value> {
-    let member = spec.resolve(schema.pointer(&format!("/properties/{name}"))?)?;
+    let mut member = spec.resolve(schema.pointer(&format!("/properties/{name}"))?)?;
+    while member.get("type").is_none()
+        && let Some([only]) = member
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+    {
+        member = spec.resolve(only)?;
+    }
     (member.get("type").and_then(Value::as_str) == Some("string")
         && member.get("enum").is_none()
         && member.get("format").is_none()
-        && (member.get("pattern").is_some() || member.get("maxLength").is_some()))
+        && (member.get("pattern").is_some() || member.get("maxLength").is_some())
+        && member
+            .get("pattern")
+            .and_then(Value::as_str)
+            .is_none_or(|p| p.contains(['*', '+', '{'])))
     .then_some(member)
 }
 
@@ -545,6 +562,13 @@ fn text_strategy(schema: &Value) -> Option<proptest::strategy::BoxedStrategy<Str
     let (min, max) = (usize::try_from(min).ok()?, usize::try_from(max).ok()?);
     match schema.get("pattern").and_then(Value::as_str) {
         Some(pattern) => {
+            // proptest draws whole matches and refuses anchors; a whole match of the rest
+            // matches the anchored pattern.
+            let pattern = pattern.strip_prefix('^').unwrap_or(pattern);
+            let pattern = match pattern.strip_suffix('$') {
+                Some(rest) if !rest.ends_with('\\') => rest,
+                _ => pattern,
+            };
             let strategy = proptest::string::string_regex(pattern).ok()?;
             Some(
                 strategy
