@@ -432,6 +432,29 @@ impl ApiSpec {
         status: u16,
         content_type: Option<&str>,
     ) -> Option<&Validator> {
+        let (pointer, content) = self.response_content(operation, status)?;
+        let media = pick_media(content, content_type)?;
+        self.validators.get(&format!(
+            "{pointer}/content/{}/schema",
+            escape_token(&media)
+        ))
+    }
+
+    /// The media types the document declares for the `status` answer of `operation`, with
+    /// the fallbacks of [`ApiSpec::response_validator`]; `None` when it declares no content
+    /// for it.
+    pub fn response_media_types(&self, operation: &str, status: u16) -> Option<Vec<&str>> {
+        let (_, content) = self.response_content(operation, status)?;
+        (!content.is_empty()).then(|| content.keys().map(String::as_str).collect())
+    }
+
+    /// The pointer of the response object of `operation` that answers `status` (exact, then
+    /// `4XX`, then `default`) and its content map.
+    fn response_content(
+        &self,
+        operation: &str,
+        status: u16,
+    ) -> Option<(String, &serde_json::Map<String, Value>)> {
         let op = self.operations.get(operation)?;
         let responses = self
             .document
@@ -444,12 +467,7 @@ impl ApiSpec {
         let content = resolve(&self.document, responses.get(&key))?
             .get("content")?
             .as_object()?;
-        let media = pick_media(content, content_type)?;
-        self.validators.get(&format!(
-            "{}/responses/{key}/content/{}/schema",
-            op.pointer,
-            escape_token(&media)
-        ))
+        Some((format!("{}/responses/{key}", op.pointer), content))
     }
 
     /// The operation object's pointer, the request body's content map and the media type of

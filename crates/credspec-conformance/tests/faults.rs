@@ -25,7 +25,7 @@ use credspec_conformance::check::CheckKind;
 use credspec_conformance::known::KnownFailures;
 use credspec_conformance::report::{CaseReport, CaseStatus};
 use credspec_conformance::runner::Runner;
-use credspec_conformance::spec::SpecSet;
+use credspec_conformance::spec::{ApiId, SpecSet};
 use credspec_conformance::target::Target;
 use credspec_core::id::{AccountSid, ApiKeySid};
 use credspec_core::secret::Secret;
@@ -157,7 +157,7 @@ impl Fault {
 
 struct Faulty {
     inner: Router,
-    fault: Fault,
+    fault: Arc<Fault>,
     retries: AtomicUsize,
 }
 
@@ -292,7 +292,7 @@ struct Running {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-async fn start(fault: Option<Fault>) -> Running {
+async fn start(fault: Option<Arc<Fault>>) -> Running {
     let mut builder = Emulator::builder()
         .clock(Arc::new(SystemClock::new()))
         .database(Database::memory())
@@ -357,7 +357,7 @@ fn specs() -> Arc<SpecSet> {
 }
 
 /// Runs the cases `ids`, in order, against a fresh emulator behind `fault` (if any).
-async fn run(fault: Option<Fault>, ids: &[&str]) -> Vec<CaseReport> {
+async fn run(fault: Option<Arc<Fault>>, ids: &[&str]) -> Vec<CaseReport> {
     let specs = specs();
     let running = start(fault).await;
     let runner = Runner::new(Arc::clone(&specs), running.target, KnownFailures::default()).unwrap();
@@ -385,8 +385,12 @@ fn failed_kinds(report: &CaseReport) -> BTreeSet<CheckKind> {
 }
 
 /// Runs each case against the correct emulator (where it must pass) and against `fault`
-/// (where it must fail with exactly the kinds given).
+/// (where it must fail with exactly the kinds given); then the generated cases of the same
+/// APIs, of which at least one must fail against `fault` by one of those kinds (issue 14 §4:
+/// every fault the files catch, generation catches too; that every generated case passes
+/// against the correct emulator is `every_generated_case_passes_against_the_correct_emulator`).
 async fn assert_caught(fault: Fault, expected: &[(&str, &[CheckKind])]) {
+    let fault = Arc::new(fault);
     let ids: Vec<&str> = expected.iter().map(|(id, _)| *id).collect();
     for report in run(None, &ids).await {
         assert_eq!(
@@ -398,7 +402,7 @@ async fn assert_caught(fault: Fault, expected: &[(&str, &[CheckKind])]) {
             report.note.clone().unwrap_or_default()
         );
     }
-    let reports = run(Some(fault), &ids).await;
+    let reports = run(Some(Arc::clone(&fault)), &ids).await;
     for (report, (id, kinds)) in reports.iter().zip(expected) {
         let want: BTreeSet<CheckKind> = kinds.iter().copied().collect();
         assert_eq!(
@@ -408,6 +412,35 @@ async fn assert_caught(fault: Fault, expected: &[(&str, &[CheckKind])]) {
             report.failure_text()
         );
     }
+    let specs = specs();
+    let apis: BTreeSet<ApiId> = ids
+        .iter()
+        .filter_map(|id| specs.cases().iter().find(|c| c.id == *id))
+        .map(|c| c.api)
+        .collect();
+    let kinds: BTreeSet<CheckKind> = expected
+        .iter()
+        .flat_map(|(_, k)| k.iter().copied())
+        .collect();
+    let generated = run_with_generated(Some(fault), |c| {
+        c.id.starts_with(credspec_conformance::generate::PREFIX) && apis.contains(&c.api)
+    })
+    .await;
+    assert!(!generated.is_empty(), "no generated case of {apis:?}");
+    let caught = generated
+        .iter()
+        .filter(|r| r.status == CaseStatus::Failed)
+        .find(|r| !failed_kinds(r).is_disjoint(&kinds));
+    assert!(
+        caught.is_some(),
+        "{ids:?}: no generated case of {apis:?} reports the defect by one of {kinds:?}; \
+         failed: {:?}",
+        generated
+            .iter()
+            .filter(|r| r.status.fails_run())
+            .map(|r| (r.id.as_str(), failed_kinds(r)))
+            .collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1027,7 +1060,7 @@ async fn a_twilio_secret_echoed_in_an_extra_member_fails_body_and_domain() {
 /// Runs every case (of the files, or generated) that `select` picks against a fresh emulator
 /// behind `fault`, with the generated protocol cases added.
 async fn run_with_generated(
-    fault: Option<Fault>,
+    fault: Option<Arc<Fault>>,
     select: impl Fn(&credspec_conformance::spec::Case) -> bool,
 ) -> Vec<CaseReport> {
     let specs = specs();
@@ -1040,6 +1073,25 @@ async fn run_with_generated(
     let _ = running.stop.send(());
     running.task.await.unwrap().unwrap();
     report.cases
+}
+
+/// The generated cases of every API pass against the correct emulator of this harness, so
+/// that a generated case failing behind a fault names the fault.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_generated_case_passes_against_the_correct_emulator() {
+    let reports = run_with_generated(None, |c| {
+        c.id.starts_with(credspec_conformance::generate::PREFIX)
+    })
+    .await;
+    let apis: BTreeSet<&str> = reports.iter().map(|r| r.api.as_str()).collect();
+    assert_eq!(apis.len(), ApiId::ALL.len(), "{apis:?}");
+    assert!(reports.len() > 600, "{} generated cases", reports.len());
+    let failed: Vec<String> = reports
+        .iter()
+        .filter(|r| r.status != CaseStatus::Passed)
+        .map(|r| format!("{} {:?}: {}", r.id, r.status, r.failure_text()))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
 }
 
 /// An implementation that answers 404 where 405 is due, except for the TRACE the case files
@@ -1058,7 +1110,7 @@ async fn a_404_where_405_is_due_is_caught_by_the_generated_phase_alone() {
         c.id.starts_with(credspec_conformance::generate::PREFIX)
     };
     // The case files pass against the defect...
-    let files = run_with_generated(Some(fault()), |c| !is_generated(c)).await;
+    let files = run_with_generated(Some(Arc::new(fault())), |c| !is_generated(c)).await;
     assert!(files.len() > 400);
     let failed: Vec<&str> = files
         .iter()
@@ -1069,7 +1121,7 @@ async fn a_404_where_405_is_due_is_caught_by_the_generated_phase_alone() {
     // ...the generated cases pass against the correct emulator, and fail against the defect.
     let correct = run_with_generated(None, |c| is_generated(c)).await;
     assert!(correct.iter().all(|r| r.status == CaseStatus::Passed));
-    let faulty = run_with_generated(Some(fault()), |c| is_generated(c)).await;
+    let faulty = run_with_generated(Some(Arc::new(fault())), |c| is_generated(c)).await;
     let caught: Vec<&CaseReport> = faulty
         .iter()
         .filter(|r| r.status == CaseStatus::Failed)
@@ -1124,7 +1176,7 @@ async fn unenforced_state_rules_are_caught_by_the_generated_sequences() {
             correct.iter().all(|r| r.status == CaseStatus::Passed),
             "{api}: the sequences must pass against the correct emulator"
         );
-        let faulty = run_with_generated(Some(fault), |c| c.id.starts_with(&prefix)).await;
+        let faulty = run_with_generated(Some(Arc::new(fault)), |c| c.id.starts_with(&prefix)).await;
         let caught: Vec<&CaseReport> = faulty
             .iter()
             .filter(|r| r.status == CaseStatus::Failed && failed_kinds(r).contains(&Status))

@@ -1,5 +1,7 @@
 //! The headers check: the content type and every header the case names (with its value,
-//! when it gives one).
+//! when it gives one). A case that names no content type still gets the check of one: an
+//! answer with a body, of a status the case expects, must carry a media type the document
+//! declares for that status.
 
 use super::{Exchange, Failure};
 use crate::template::FixtureMode;
@@ -19,6 +21,24 @@ pub(super) fn check(x: &Exchange<'_>) -> Option<Vec<Failure>> {
             failures.push(Failure::diff(
                 "Content-Type",
                 want,
+                response.header("content-type").unwrap_or("(absent)"),
+            ));
+        }
+    } else if x.status_ok()
+        && (x.exchanged.body.is_some() || response.header("content-type").is_some())
+        && let Some(declared) = x
+            .specs
+            .api(x.api)
+            .response_media_types(&x.request.operation, response.status)
+    {
+        let actual = response.media_type();
+        if !declared
+            .iter()
+            .any(|d| actual.as_deref().is_some_and(|a| d.eq_ignore_ascii_case(a)))
+        {
+            failures.push(Failure::diff(
+                "Content-Type: one the document declares",
+                declared.join(" or "),
                 response.header("content-type").unwrap_or("(absent)"),
             ));
         }
