@@ -240,21 +240,7 @@ fn use_after_delete(
     templates: &BTreeMap<String, Request>,
 ) -> Vec<Case> {
     let row = api.api();
-    // The create: a positive case's request on the collection, and its status.
-    let Some((create, created)) = specs.cases().iter().find_map(|c| {
-        let request = c.request.as_ref()?;
-        let expect = c.expect.as_ref()?;
-        (c.api == api
-            && c.kind == CaseKind::Positive
-            && c.profile.is_none()
-            && request.method == "POST"
-            && request.path == row.collection_path
-            && request.auth == Auth::Valid)
-            .then(|| (request.clone(), expect.status.all().first().copied()))
-    }) else {
-        return Vec::new();
-    };
-    let Some(created) = created else {
+    let Some((create, created)) = documented_create(specs, api) else {
         return Vec::new();
     };
     let item = format!("{}/{{{{id}}}}", row.collection_path);
@@ -297,11 +283,53 @@ fn use_after_delete(
         .collect()
 }
 
+/// The first positive case's create on the collection of `api`, and its status.
+fn documented_create(specs: &SpecSet, api: ApiId) -> Option<(&Request, u16)> {
+    let row = api.api();
+    specs.cases().iter().find_map(|c| {
+        let request = c.request.as_ref()?;
+        let expect = c.expect.as_ref()?;
+        (c.api == api
+            && c.kind == CaseKind::Positive
+            && c.profile.is_none()
+            && request.method == "POST"
+            && request.path == row.collection_path
+            && request.auth == Auth::Valid)
+            .then(|| Some((request, expect.status.all().first().copied()?)))
+            .flatten()
+    })
+}
+
+/// Statuses that answer something other than the body: auth, a missing resource, the
+/// method, the size, the rate.
+const NOT_BODY_REFUSALS: [u16; 6] = [401, 403, 404, 405, 413, 429];
+
 /// What the documented refusals of `operation` answer: their statuses, and their one code
-/// if they agree on one.
+/// if they agree on one. Single-request negative cases, then the refused steps of scenarios
+/// (an update refuses inside a scenario that made the resource first), else the document's
+/// declared refusals.
 fn documented_refusals(specs: &SpecSet, api: ApiId, operation: &str) -> (Vec<u16>, Option<Value>) {
     let mut statuses = Vec::new();
     let mut codes = Vec::new();
+    for step in specs
+        .cases()
+        .iter()
+        .filter(|c| c.api == api && c.kind == CaseKind::Scenario && c.profile.is_none())
+        .flat_map(|c| &c.steps)
+    {
+        let refused = step.expect.status.all();
+        if step.api.is_none()
+            && step.request.operation == operation
+            && step.request.auth == Auth::Valid
+            && !refused.is_empty()
+            && refused
+                .iter()
+                .all(|s| (400..500).contains(s) && !NOT_BODY_REFUSALS.contains(s))
+        {
+            statuses.extend(refused);
+            codes.extend(step.expect.error_code.clone());
+        }
+    }
     for case in specs.cases().iter().filter(|c| {
         c.api == api
             && c.kind == CaseKind::Negative
@@ -314,11 +342,29 @@ fn documented_refusals(specs: &SpecSet, api: ApiId, operation: &str) -> (Vec<u16
         let (Some(request), Some(expect)) = (&case.request, &case.expect) else {
             continue;
         };
-        if request.operation != operation || request.auth != Auth::Valid {
+        let refused = expect.status.all();
+        if request.operation != operation
+            || request.auth != Auth::Valid
+            || refused.iter().any(|s| NOT_BODY_REFUSALS.contains(s))
+        {
             continue;
         }
-        statuses.extend(expect.status.all());
+        statuses.extend(refused);
         codes.extend(expect.error_code.clone());
+    }
+    // No case documents one (Twilio's classic updates refuse only in strict scenarios): the
+    // document's own declared refusals of a body, with their examples' codes.
+    if statuses.is_empty() {
+        let spec = specs.api(api);
+        for status in spec.declared_statuses(operation) {
+            let Ok(status) = status.parse::<u16>() else {
+                continue;
+            };
+            if (400..500).contains(&status) && !NOT_BODY_REFUSALS.contains(&status) {
+                statuses.push(status);
+                codes.extend(documented_code(spec, operation, status));
+            }
+        }
     }
     statuses.sort_unstable();
     statuses.dedup();
@@ -386,6 +432,46 @@ fn form_value(value: &str, schema: &Value) -> Value {
 
 /// The first documented positive request of `operation` with a body, sent with valid
 /// credentials, and what its case expects.
+/// The documented successful request of `operation` on one resource, from a scenario step
+/// (`{collection}/{{var}}`), and the variable its path names.
+fn step_template<'s>(
+    specs: &'s SpecSet,
+    api: ApiId,
+    operation: &str,
+) -> Option<(&'s Request, String)> {
+    let row = api.api();
+    specs
+        .cases()
+        .iter()
+        .filter(|c| c.api == api && c.kind == CaseKind::Scenario && c.profile.is_none())
+        .flat_map(|c| &c.steps)
+        .find_map(|step| {
+            let r = &step.request;
+            let var = r
+                .path
+                .strip_prefix(row.collection_path)?
+                .strip_prefix("/{{")?
+                .strip_suffix("}}")?;
+            (step.api.is_none()
+                && step.region.is_none()
+                && step.site.is_none()
+                && step.repeat.is_none()
+                && step.for_each.is_none()
+                && r.operation == operation
+                && r.auth == Auth::Valid
+                && r.query.is_empty()
+                && r.body.is_some()
+                && !var.contains('}')
+                && step
+                    .expect
+                    .status
+                    .all()
+                    .iter()
+                    .all(|s| (200..300).contains(s)))
+            .then(|| (r, var.to_owned()))
+        })
+}
+
 fn body_template<'s>(
     specs: &'s SpecSet,
     api: ApiId,
@@ -404,11 +490,23 @@ fn body_template<'s>(
 }
 
 /// Documented positive requests with one member broken against the operation's schema.
+/// An operation on one resource whose documented request is a scenario step is sent inside
+/// a scenario of its own: the documented create, the broken request, and a cleanup delete.
 fn negative_bodies(api: ApiId, spec: &ApiSpec, specs: &SpecSet) -> Vec<Case> {
+    let row = api.api();
     let mut out = Vec::new();
     for op in spec.operations().values() {
-        let Some((template, _)) = body_template(specs, api, &op.id) else {
-            continue;
+        let (template, on_one) = match body_template(specs, api, &op.id) {
+            Some((template, _)) => (template, None),
+            None => match (
+                step_template(specs, api, &op.id),
+                documented_create(specs, api),
+            ) {
+                (Some((template, var)), Some((create, created))) => {
+                    (template, Some((create, created, var)))
+                }
+                _ => continue,
+            },
         };
         let (statuses, code) = documented_refusals(specs, api, &op.id);
         if statuses.is_empty() {
@@ -487,8 +585,28 @@ fn negative_bodies(api: ApiId, spec: &ApiSpec, specs: &SpecSet) -> Vec<Case> {
             if let Some(code) = &code {
                 expect["error_code"] = code.clone();
             }
-            let refused = json!({"request": request, "expect": expect, "refused_by": {"schema": format!("{name}: {what}")}});
-            out.extend(case(id, title, api, "negative", refused));
+            let Some((create, created, var)) = &on_one else {
+                let refused = json!({"request": request, "expect": expect, "refused_by": {"schema": format!("{name}: {what}")}});
+                out.extend(case(id, title, api, "negative", refused));
+                continue;
+            };
+            let item = format!("{}/{{{{{var}}}}}", row.collection_path);
+            let steps = json!([
+                {"name": "create", "request": request_json(create), "expect": {"status": created}, "capture": {var.as_str(): row.id_pointer}},
+                {"name": format!("{name}-{what}"), "request": request, "expect": expect},
+            ]);
+            let cleanup = json!([{
+                "name": "delete",
+                "request": {"operation": row.delete.operation, "method": "DELETE", "path": item, "auth": "valid"},
+                "expect": {"status": [row.delete.status, 404]},
+            }]);
+            out.extend(case(
+                id,
+                title,
+                api,
+                "scenario",
+                json!({"steps": steps, "cleanup": cleanup}),
+            ));
         }
     }
     out

@@ -93,6 +93,10 @@ struct Fault {
     /// A Comms 400/21243 on `$.appName` (an App limit) is answered by the success of the same
     /// request with the credential put in a new App: the limit is not enforced.
     bypass_comms_limit: bool,
+    /// A Twilio classic update refused for a `FriendlyName` past 64 characters is answered
+    /// by the success of the same request with the name cut to 64 (and the whole name
+    /// restored in the answer): the length rule is enforced on create only.
+    accept_long_friendly_names_on_update: bool,
     /// Rewrites every response.
     rewrite: Option<Rewrite>,
 }
@@ -245,6 +249,43 @@ async fn faulty(State(state): State<Arc<Faulty>>, request: Request, next: Next) 
         if retried.status().is_success() {
             let (retried_parts, retried_body) = retried.into_parts();
             raw = to_bytes(retried_body, usize::MAX).await.unwrap().to_vec();
+            status = retried_parts.status;
+            response_parts.headers = retried_parts.headers;
+        }
+    }
+    if state.fault.accept_long_friendly_names_on_update
+        && status.is_client_error()
+        && parts.uri.path().contains("/Credentials/CR")
+        && let Some(long) = form_urlencoded::parse(&body)
+            .find(|(k, v)| k == "FriendlyName" && v.chars().count() > 64)
+            .map(|(_, v)| v.into_owned())
+    {
+        let cut: String = long.chars().take(64).collect();
+        let resent: Vec<u8> = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form_urlencoded::parse(&body).map(|(k, v)| {
+                let v = if k == "FriendlyName" {
+                    cut.clone()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            }))
+            .finish()
+            .into_bytes();
+        let mut retry_parts = parts.clone();
+        retry_parts.headers.remove(header::CONTENT_LENGTH);
+        let retried = state
+            .inner
+            .clone()
+            .oneshot(Request::from_parts(retry_parts, Body::from(resent)))
+            .await
+            .unwrap();
+        if retried.status().is_success() {
+            let (retried_parts, retried_body) = retried.into_parts();
+            let mut answered: Value =
+                serde_json::from_slice(&to_bytes(retried_body, usize::MAX).await.unwrap()).unwrap();
+            answered["friendly_name"] = json!(long);
+            raw = serde_json::to_vec(&answered).unwrap();
             status = retried_parts.status;
             response_parts.headers = retried_parts.headers;
         }
@@ -1182,5 +1223,44 @@ async fn unenforced_state_rules_are_caught_by_the_generated_sequences() {
             .filter(|r| r.status == CaseStatus::Failed && failed_kinds(r).contains(&Status))
             .collect();
         assert!(!caught.is_empty(), "{api}: no sequence caught the fault");
+    }
+}
+
+/// An implementation whose updates accept a 65-character `FriendlyName` (the Twilio classic
+/// APIs' 64-character rule enforced on create only): the case files send the long name to
+/// creates only, the generated negatives (one past `maxLength`, for every operation with a
+/// body) alone report it, by the status check.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_accepting_a_65_character_friendly_name_is_caught_by_the_generated_phase_alone() {
+    let fault = || {
+        Arc::new(Fault {
+            accept_long_friendly_names_on_update: true,
+            ..Fault::default()
+        })
+    };
+    let is_generated = |c: &credspec_conformance::spec::Case| {
+        c.id.starts_with(credspec_conformance::generate::PREFIX)
+    };
+    let files = run_with_generated(Some(fault()), |c| !is_generated(c)).await;
+    assert!(files.len() > 400);
+    let failed: Vec<&str> = files
+        .iter()
+        .filter(|r| r.status.fails_run())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(failed, Vec::<&str>::new(), "the files must not see it");
+    let faulty = run_with_generated(Some(fault()), |c| is_generated(c)).await;
+    let caught: BTreeSet<&str> = faulty
+        .iter()
+        .filter(|r| r.status == CaseStatus::Failed && failed_kinds(r).contains(&Status))
+        .map(|r| r.id.as_str())
+        .collect();
+    // The update of each classic API: Notify v1, Chat v2, Conversations v1.
+    for api in ["notify-v1", "chat-v2", "conversations-v1"] {
+        let id = format!(
+            "{}{api}.UpdateCredential.negative.friendlyname-too-long",
+            credspec_conformance::generate::PREFIX
+        );
+        assert!(caught.contains(id.as_str()), "{id} not caught: {caught:#?}");
     }
 }
