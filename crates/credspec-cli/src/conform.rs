@@ -243,11 +243,29 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
                     }
                 }
             });
-        let suite = runner
+        let mut suite = runner
             .run_all(args.filter.as_deref(), args.jobs, progress)
             .await;
         if tty {
             eprintln!();
+        }
+        // Each failed drawn case, shrunk against the same target before it stops.
+        if args.generate.is_some_and(|n| n > 0) {
+            credspec_conformance::generate::shrink_failures(&runner, &mut suite, args.seed).await;
+            for case in &suite.cases {
+                if let Some(shrunk) = &case.shrunk {
+                    eprintln!(
+                        "shrunk {} after {} runs to {} request(s); replay: --generate {} --seed {} --filter {}\n{}",
+                        case.id,
+                        shrunk.runs,
+                        shrunk.requests,
+                        args.generate.unwrap_or_default(),
+                        shrunk.seed,
+                        case.id,
+                        shrunk.report.failure_text()
+                    );
+                }
+            }
         }
         for e in embedded {
             e.stop().await;

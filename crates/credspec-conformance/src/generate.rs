@@ -11,19 +11,23 @@
 //!   delete operation, then every operation on one resource → 404 with the code of its
 //!   documented 404.
 //!
-//! And a first body phase, **negatives**: for every operation with a request body, the
-//! body of a documented positive case with one member broken against the operation's
-//! schema (one past `maxLength`, empty under `minLength`, outside its `enum`, off its
-//! `pattern`, of another type, or a `required` member left out), each breaking confirmed
-//! with the schema itself → refused with the status (and, when the documented refusals of
-//! the operation agree on one, the code) of the operation's documented refusals.
+//! A body phase, **negatives**: for every operation with a request body, the body of a
+//! documented positive request with one member broken against the operation's schema (one
+//! past `maxLength`, empty under `minLength`, outside its `enum`, off its `pattern`, of
+//! another type, or a `required` member left out), each breaking confirmed with the schema
+//! itself → refused with the status (and, when the documented refusals of the operation
+//! agree on one, the code) of the operation's documented refusals: its negative cases, the
+//! refused steps of its scenarios, else its document's declared refusals. An operation on one
+//! resource (an update) is sent inside a scenario of its own: the documented create, the
+//! broken request, a cleanup delete.
 //!
-//! And **positives**: the same documented creates with a constrained text member (a name,
-//! an alias, a tag) replaced by a value drawn from its schema (`pattern`, `minLength`,
-//! `maxLength`; proptest, seeded), each confirmed valid by the member's schema → the
-//! documented success, every answer check, and the cleanup of a create. Members under a
-//! state rule (decision D46: Comms `appName`, whose Apps are limited) are left as documented,
-//! and so is material.
+//! **Positives** (`generate/positive.rs`): the documented creates with one text member drawn from its
+//! schema. **Sequences** ([`Sequences`]): drawn runs of creates, updates, deletes, lists and
+//! fills, checked against a model of the API's state.
+//!
+//! A failed drawn case (a positive, a sequence) is **shrunk** ([`shrink`]): drawn again from
+//! its seed and index, its proptest value tree walked to the simplest value that still fails
+//! by one of the same checks, and kept on its report with its own failures and curl lines.
 //!
 //! Each generated case is an ordinary [`Case`] (id `generated.<api>.<operation>.<what>`), so
 //! every check, report and the coverage matrix treat it as any other. An operation that no
@@ -31,11 +35,15 @@
 
 use std::collections::BTreeMap;
 
+use proptest::strategy::ValueTree as _;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
 
+mod positive;
+mod shrink;
 mod stateful;
 
+pub use shrink::{BUDGET, Shrinker, shrink, shrink_failures};
 pub use stateful::Sequences;
 
 use crate::spec::{ApiId, ApiSpec, Auth, Case, CaseKind, Request, SpecSet};
@@ -55,6 +63,7 @@ pub fn cases(specs: &SpecSet, per_operation: usize, seed: u64) -> Vec<Case> {
     for api in ApiId::ALL {
         let spec = specs.api(api);
         let templates = templates(specs, api);
+        let positives = positive::Positive::of_api(specs, api);
         let mut made: BTreeMap<String, usize> = BTreeMap::new();
         let mut keep = |case: &Case| {
             let operations: Vec<&str> = case
@@ -78,7 +87,10 @@ pub fn cases(specs: &SpecSet, per_operation: usize, seed: u64) -> Vec<Case> {
             .chain(use_after_delete(api, spec, specs, &templates))
             .chain(negative_bodies(api, spec, specs))
             .chain(sequences.cases(api, (per_operation / 10).clamp(1, 20)))
-            .chain(positive_bodies(api, spec, specs, per_operation, seed));
+            .chain(positives.iter().flat_map(|p| {
+                p.draws(seed, per_operation)
+                    .filter_map(|(n, tree)| p.case(n, tree.current(), seed))
+            }));
         out.extend(all.filter(|c| keep(c)));
     }
     out
@@ -247,7 +259,7 @@ fn use_after_delete(
     let mut steps = vec![
         json!({
             "name": "create",
-            "request": request_json(&create),
+            "request": request_json(create),
             "expect": {"status": created},
             "capture": {"id": row.id_pointer},
         }),
@@ -652,7 +664,16 @@ fn drawable_member<'a>(spec: &'a ApiSpec, schema: &'a Value, name: &str) -> Opti
     {
         member = spec.resolve(only)?;
     }
-    (member.get("type").and_then(Value::as_str) == Some("string")
+    let string = match member.get("type") {
+        Some(Value::String(t)) => t == "string",
+        // A nullable string (`["string", "null"]`): the string is drawn.
+        Some(Value::Array(types)) => {
+            types.iter().any(|t| t == "string")
+                && types.iter().all(|t| t == "string" || t == "null")
+        }
+        _ => false,
+    };
+    (string
         && member.get("enum").is_none()
         && member.get("format").is_none()
         && (member.get("pattern").is_some() || member.get("maxLength").is_some())
@@ -700,104 +721,4 @@ fn text_strategy(schema: &Value) -> Option<proptest::strategy::BoxedStrategy<Str
                 .boxed(),
         ),
     }
-}
-
-/// Documented creates with one text member drawn from its schema.
-fn positive_bodies(
-    api: ApiId,
-    spec: &ApiSpec,
-    specs: &SpecSet,
-    per_operation: usize,
-    seed: u64,
-) -> Vec<Case> {
-    use proptest::strategy::{Strategy as _, ValueTree as _};
-    let row = api.api();
-    let mut out = Vec::new();
-    for op in spec
-        .operations()
-        .values()
-        .filter(|op| op.method == "POST" && op.path == row.collection_path)
-    {
-        let Some((template, expect)) = body_template(specs, api, &op.id) else {
-            continue;
-        };
-        let Some(status) = expect.and_then(|e| e.status.all().first().copied()) else {
-            continue;
-        };
-        let (form, media, members) = match &template.body {
-            Some(crate::spec::Body::Form { form }) => (
-                true,
-                "application/x-www-form-urlencoded",
-                form.iter()
-                    .map(|(k, v)| (k.clone(), Value::from(v.clone())))
-                    .collect::<Vec<_>>(),
-            ),
-            Some(crate::spec::Body::Json { json }) => (
-                false,
-                "application/json",
-                json.as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-            _ => continue,
-        };
-        let Some(schema) = spec.request_schema(&op.id, Some(media)) else {
-            continue;
-        };
-        // Text members the template sends as plain text, with a strategy and a validator.
-        let mut drawable = Vec::new();
-        for (name, value) in &members {
-            let plain = value.as_str().is_some_and(|v| !v.contains("{{"));
-            if !plain || STATEFUL_MEMBERS.contains(&name.as_str()) {
-                continue;
-            }
-            let Some(member) = drawable_member(spec, schema, name) else {
-                continue;
-            };
-            let (Some(strategy), Ok(validator)) =
-                (text_strategy(member), jsonschema::validator_for(member))
-            else {
-                continue;
-            };
-            drawable.push((name.clone(), strategy, validator));
-        }
-        if drawable.is_empty() {
-            continue;
-        }
-        let mut runner = seeded_runner(seed, api, &op.id);
-        for n in 0..per_operation {
-            let Some((name, strategy, validator)) = drawable.get(n % drawable.len()) else {
-                break;
-            };
-            let Ok(tree) = strategy.new_tree(&mut runner) else {
-                continue;
-            };
-            let value = tree.current();
-            if !validator.is_valid(&Value::from(value.clone())) {
-                continue;
-            }
-            let mut request = request_json(template);
-            let slot = if form {
-                &mut request["body"]["form"][name.as_str()]
-            } else {
-                &mut request["body"]["json"][name.as_str()]
-            };
-            *slot = Value::from(value);
-            let id = format!(
-                "{PREFIX}{}.{}.positive.{}-{n}",
-                short(api),
-                op.id,
-                name.to_ascii_lowercase()
-            );
-            let title = format!(
-                "{} with a {name} drawn from its schema (seed {seed})",
-                op.id
-            );
-            let body = json!({"request": request, "expect": {"status": status}});
-            out.extend(case(id, title, api, "positive", body));
-        }
-    }
-    out
 }

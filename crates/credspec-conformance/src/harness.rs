@@ -189,12 +189,15 @@ pub fn run_with_args(
         if let Err(e) = runtime.block_on(runner.probe(apis)) {
             return infrastructure(args, e.to_string());
         }
-        runtime
-            .block_on(runner.run_selected(|c| selects(args, c), 5, Arc::new(|_| {})))
-            .cases
-            .into_iter()
-            .map(|c| (c.id.clone(), c))
-            .collect()
+        let mut suite =
+            runtime.block_on(runner.run_selected(|c| selects(args, c), 5, Arc::new(|_| {})));
+        // A failed drawn case reports its shrunk form too.
+        runtime.block_on(crate::generate::shrink_failures(
+            &runner,
+            &mut suite,
+            generate_seed(),
+        ));
+        suite.cases.into_iter().map(|c| (c.id.clone(), c)).collect()
     };
     let reports = Arc::new(reports);
     let trials = specs

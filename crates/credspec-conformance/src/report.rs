@@ -129,6 +129,26 @@ pub struct CaseReport {
     pub snapshot: Vec<Value>,
     /// Wall time.
     pub millis: u128,
+    /// For a failed case of drawn values, the smallest draw found that still fails the same
+    /// way ([`crate::generate::shrink`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shrunk: Option<Box<Shrunk>>,
+}
+
+/// A failed drawn case shrunk: the simplest draw found that fails by one of the same checks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shrunk {
+    /// How many candidates were run to find it.
+    pub runs: usize,
+    /// The requests it sends (the original's count beside it in the text).
+    pub requests: usize,
+    /// The seed that draws the original: `--seed` with the same `--generate` replays it.
+    pub seed: u64,
+    /// The shrunk case's own report: its failures and their curl lines.
+    pub report: CaseReport,
+    /// The shrunk case itself.
+    #[serde(skip)]
+    pub case: crate::spec::Case,
 }
 
 impl CaseReport {
@@ -152,6 +172,16 @@ impl CaseReport {
                 if let Some(curl) = self.curls.get(&check.step) {
                     out.push_str(&format!("  reproduce: {curl}\n"));
                 }
+            }
+        }
+        if let Some(shrunk) = &self.shrunk {
+            out.push_str(&format!(
+                "shrunk after {} runs to {} request(s) (seed {}; `--seed {}` with the same \
+                 --generate replays the original):\n",
+                shrunk.runs, shrunk.requests, shrunk.seed, shrunk.seed
+            ));
+            for line in shrunk.report.failure_text().lines() {
+                out.push_str(&format!("  {line}\n"));
             }
         }
         out

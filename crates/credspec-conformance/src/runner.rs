@@ -206,6 +206,11 @@ impl Runner {
         })
     }
 
+    /// The generated case `id`, if this runner runs one.
+    pub fn generated_case(&self, id: &str) -> Option<&Case> {
+        self.generated.iter().find(|c| c.id == id)
+    }
+
     /// The specs.
     pub fn specs(&self) -> &SpecSet {
         &self.specs
@@ -770,6 +775,7 @@ impl Runner {
             rules: Vec::new(),
             snapshot: Vec::new(),
             millis: 0,
+            shrunk: None,
         }
     }
 
@@ -896,6 +902,7 @@ impl Runner {
                         rules: Vec::new(),
                         snapshot: Vec::new(),
                         millis: 0,
+                        shrunk: None,
                     },
                 )),
             }

@@ -1264,3 +1264,125 @@ async fn an_update_accepting_a_65_character_friendly_name_is_caught_by_the_gener
         assert!(caught.contains(id.as_str()), "{id} not caught: {caught:#?}");
     }
 }
+
+/// Runs the generated cases `select` picks against a fresh emulator behind `fault`, then
+/// shrinks the failures as `credspec conform --generate` does.
+async fn run_and_shrink(
+    fault: Arc<Fault>,
+    select: impl Fn(&credspec_conformance::spec::Case) -> bool,
+) -> Vec<CaseReport> {
+    let specs = specs();
+    let running = start(Some(fault)).await;
+    let generated = credspec_conformance::generate::cases(&specs, 200, 7);
+    let runner = Runner::new(Arc::clone(&specs), running.target, KnownFailures::default())
+        .unwrap()
+        .with_generated(generated);
+    let mut suite = runner.run_selected(select, 4, Arc::new(|_| {})).await;
+    credspec_conformance::generate::shrink_failures(&runner, &mut suite, 7).await;
+    let _ = running.stop.send(());
+    running.task.await.unwrap().unwrap();
+    suite.cases
+}
+
+/// A failed drawn positive shrinks to the simplest value that still fails: against an
+/// implementation that refuses a telephony credential `name` past 20 characters, the drawn
+/// names fail, and the first shrinks to a name of exactly 21, printed with its curl line
+/// (the key masked) and the seed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_drawn_positive_shrinks_to_the_shortest_failing_name() {
+    let fault = Arc::new(Fault::rewrite(|seen, a| {
+        let long = seen.method == "POST"
+            && seen.path.ends_with("/telephony_credentials")
+            && serde_json::from_slice::<Value>(&seen.body)
+                .ok()
+                .and_then(|b| b["name"].as_str().map(|n| n.chars().count() > 20))
+                == Some(true);
+        if long {
+            a.status = 422;
+        }
+    }));
+    let reports = run_and_shrink(fault, |c| {
+        c.id.contains("CreateTelephonyCredential.positive.name-")
+    })
+    .await;
+    let failed: Vec<&CaseReport> = reports
+        .iter()
+        .filter(|r| r.status == CaseStatus::Failed)
+        .collect();
+    assert!(failed.len() >= 5, "{} drawn names failed", failed.len());
+    let shrunk: Vec<&CaseReport> = failed
+        .iter()
+        .copied()
+        .filter(|r| r.shrunk.is_some())
+        .collect();
+    assert_eq!(
+        shrunk.len(),
+        1,
+        "one shrink for the operation's drawn names"
+    );
+    let report = shrunk[0];
+    let s = report.shrunk.as_ref().unwrap();
+    let body: Value = match &s.case.request.as_ref().unwrap().body {
+        Some(credspec_conformance::spec::Body::Json { json }) => json.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        body["name"].as_str().map(|n| n.chars().count()),
+        Some(21),
+        "{body}"
+    );
+    assert_eq!(s.requests, 1);
+    assert_eq!(s.seed, 7);
+    assert!(failed_kinds(&s.report).contains(&Status));
+    let text = report.failure_text();
+    assert!(text.contains("shrunk after"), "{text}");
+    assert!(
+        text.contains("reproduce: curl") && text.contains("Bearer ***"),
+        "{text}"
+    );
+    assert!(!text.contains(KEY), "the key is masked");
+}
+
+/// A failed sequence shrinks to fewer requests that still fail by the same check: against
+/// an implementation that does not enforce Telnyx alias uniqueness, the shrunk sequence is
+/// the shortest run that repeats an alias.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_sequence_shrinks_to_a_shorter_one() {
+    let fault = Arc::new(Fault {
+        bypass_limit: true,
+        ..Fault::default()
+    });
+    let prefix = format!(
+        "{}mobile-push-credentials.sequence-",
+        credspec_conformance::generate::PREFIX
+    );
+    let reports = run_and_shrink(fault, |c| c.id.starts_with(&prefix)).await;
+    let specs = specs();
+    let generated = credspec_conformance::generate::cases(&specs, 200, 7);
+    let report = reports
+        .iter()
+        .find(|r| r.shrunk.is_some())
+        .expect("a shrunk sequence");
+    let original = generated.iter().find(|c| c.id == report.id).unwrap();
+    let s = report.shrunk.as_ref().unwrap();
+    assert!(failed_kinds(&s.report).contains(&Status));
+    assert!(
+        s.requests < original.exchanges().len(),
+        "{} of {} requests",
+        s.requests,
+        original.exchanges().len()
+    );
+    // Two creates with one alias, the second refused: nothing shorter repeats one.
+    let creates = s
+        .case
+        .exchanges()
+        .iter()
+        .filter(|(r, _)| r.method == "POST")
+        .count();
+    assert_eq!(
+        creates,
+        2,
+        "{:#?}",
+        s.case.steps.iter().map(|st| &st.name).collect::<Vec<_>>()
+    );
+}

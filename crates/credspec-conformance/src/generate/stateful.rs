@@ -58,7 +58,7 @@ struct Member {
 
 /// One step of a drawn sequence; indices wrap around what exists when it runs.
 #[derive(Debug, Clone)]
-enum Action {
+pub(super) enum Action {
     Create {
         template: usize,
         pick: usize,
@@ -81,7 +81,11 @@ enum Action {
 }
 
 /// A drawn sequence: the pool of each member, and the actions.
-type Drawn = (Vec<Vec<String>>, Vec<Action>);
+pub(super) type Drawn = (Vec<Vec<String>>, Vec<Action>);
+
+/// The value tree of a drawn sequence, which shrinks it (fewer actions, earlier picks,
+/// simpler pool values).
+pub(super) type DrawnTree = Box<dyn ValueTree<Value = Drawn>>;
 
 /// What one API's sequences are built from: its documented requests and the state rules of
 /// its document.
@@ -126,6 +130,15 @@ impl<'s> Sequences<'s> {
 
     /// `count` sequences of `api`.
     pub fn cases(&self, api: ApiId, count: usize) -> Vec<Case> {
+        self.draws(api, count)
+            .into_iter()
+            .filter_map(|(n, tree)| self.case(api, n, &tree.current()))
+            .collect()
+    }
+
+    /// The first `count` drawn sequences of `api`, each with its index: the same seed draws
+    /// the same sequences.
+    pub(super) fn draws(&self, api: ApiId, count: usize) -> Vec<(usize, DrawnTree)> {
         let Some(model) = self.models.iter().find(|m| m.api == api) else {
             return Vec::new();
         };
@@ -133,10 +146,20 @@ impl<'s> Sequences<'s> {
         let strategy = model.strategy();
         (0..count)
             .filter_map(|n| {
-                let tree = strategy.new_tree(&mut runner).ok()?;
-                model.case(n, &tree.current(), self.seed)
+                Some((
+                    n,
+                    Box::new(strategy.new_tree(&mut runner).ok()?) as DrawnTree,
+                ))
             })
             .collect()
+    }
+
+    /// Sequence `n` of `api` as drawn in `drawn`, every expectation from the model.
+    pub(super) fn case(&self, api: ApiId, n: usize, drawn: &Drawn) -> Option<Case> {
+        self.models
+            .iter()
+            .find(|m| m.api == api)?
+            .case(n, drawn, self.seed)
     }
 }
 
@@ -266,6 +289,12 @@ impl<'s> Model<'s> {
                     let Some(text) = value.as_str().filter(|v| !v.contains("{{")) else {
                         continue;
                     };
+                    // A timestamp stays as documented: its value decides expiry against the
+                    // clock, which the model does not see, and the answer restates it in the
+                    // API's own form rather than echoing it.
+                    if spec.oracle().timestamps.contains_key(name) {
+                        continue;
+                    }
                     let Some(member) = super::drawable_member(spec, schema, name) else {
                         continue;
                     };

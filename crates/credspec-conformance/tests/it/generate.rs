@@ -143,6 +143,21 @@ fn drawn_positives_replay_from_their_seed() {
     };
     let first = bodies(3);
     assert!(first.len() >= 20, "{} drawn positives", first.len());
+    // Every API whose documented create sends a drawable text member, the Telnyx
+    // telephony create's nullable strings (`["string", "null"]`) among them.
+    let apis: BTreeSet<String> = generated_cases(&specs, 50, 3)
+        .into_iter()
+        .filter(|c| c.id.contains(".positive."))
+        .map(|c| c.api.to_string())
+        .collect();
+    for api in [
+        "twilio/notify-v1",
+        "twilio/chat-v2",
+        "twilio/conversations-v1",
+        "telnyx/telephony-credentials",
+    ] {
+        assert!(apis.contains(api), "no drawn positive of {api}: {apis:?}");
+    }
     let distinct: BTreeSet<&String> = first.iter().collect();
     assert!(distinct.len() > first.len() / 2, "the values vary");
     assert_eq!(bodies(3), first, "one seed, one set of cases");

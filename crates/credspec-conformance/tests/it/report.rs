@@ -48,6 +48,7 @@ fn case(id: &str, api: &str, status: CaseStatus) -> CaseReport {
         },
         snapshot: Vec::new(),
         millis: 1234,
+        shrunk: None,
     }
 }
 
