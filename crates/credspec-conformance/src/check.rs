@@ -246,8 +246,12 @@ impl CheckResult {
     }
 }
 
-/// A short rendering of a JSON value for messages.
+/// A short rendering of a JSON value for messages, every secret in it masked (core's
+/// [`credspec_core::secret::mask_json`]: a failure message of a run against the live vendor
+/// must not print its SIP passwords, keys or tokens).
 pub fn show(value: &Value) -> String {
+    let mut value = value.clone();
+    credspec_core::secret::mask_json(&mut value);
     let s = value.to_string();
     if s.chars().count() > 300 {
         let cut: String = s.chars().take(300).collect();
@@ -322,6 +326,12 @@ pub fn compare(
             }
         }
         (e, a) if e == a => {}
+        // A secret member that differs: say where, never what.
+        (_, _) if credspec_core::secret::is_secret_pointer(pointer) => out.push(Failure::diff(
+            format!("{pointer}: differs"),
+            credspec_core::secret::MASK,
+            credspec_core::secret::MASK,
+        )),
         (e, a) => out.push(Failure::diff(
             format!(
                 "{}: differs",

@@ -1341,6 +1341,8 @@ async fn a_failed_drawn_positive_shrinks_to_the_shortest_failing_name() {
         "{text}"
     );
     assert!(!text.contains(KEY), "the key is masked");
+    // The answer the status check shows has its SIP password masked (core's one list).
+    assert!(text.contains(r#""sip_password":"***""#), "{text}");
 }
 
 /// A failed sequence shrinks to fewer requests that still fail by the same check: against

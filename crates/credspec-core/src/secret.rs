@@ -8,6 +8,10 @@
 //! Serialization is transparent: codecs must put secrets on the wire (Telnyx echoes private
 //! keys and SIP passwords in its responses), so `Serialize` writes the plain value.
 
+mod mask;
+
+pub use mask::{MASK, is_secret_name, is_secret_pointer, looks_secret, mask_json};
+
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -19,6 +19,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use credspec_core::api::ApiId;
+use credspec_core::secret::{
+    MASK, is_secret_name as secret_name, looks_secret as secret_text, mask_json as mask,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -29,23 +32,6 @@ use crate::http::{self, LINT_HEADER, MAX_BODY_BYTES, RULE_HEADER};
 
 /// How many exchanges are kept.
 pub const CAPACITY: usize = 1000;
-
-/// What replaces a secret.
-const MASK: &str = "***";
-
-/// Member names (lower-case, without `_` and `-`) that hold secrets, matched as parts of a
-/// name: `private_key`, `PrivateKey`, `sip_password`, `ApiKey`, `Secret`, ...
-const SECRET_NAMES: &[&str] = &[
-    "certificate",
-    "privatekey",
-    "apikey",
-    "serverkey",
-    "secret",
-    "password",
-    "token",
-    "projectaccountjsonfile",
-    "serviceaccount",
-];
 
 /// One exchange, as `GET /_credspec/requests` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -191,38 +177,6 @@ fn header_values(headers: &HeaderMap, name: &str) -> Vec<String> {
         .filter_map(|v| v.to_str().ok())
         .map(str::to_owned)
         .collect()
-}
-
-fn secret_name(name: &str) -> bool {
-    let name: String = name
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    SECRET_NAMES.iter().any(|secret| name.contains(secret))
-}
-
-/// A PEM block, or something shaped like a JWT.
-fn secret_text(text: &str) -> bool {
-    text.contains("-----BEGIN") || text.contains("PRIVATE KEY") || text.starts_with("eyJ")
-}
-
-/// Masks every secret member and secret-looking string of `value`.
-fn mask(value: &mut Value) {
-    match value {
-        Value::Object(members) => {
-            for (name, member) in members.iter_mut() {
-                if secret_name(name) && !member.is_null() {
-                    *member = Value::from(MASK);
-                } else {
-                    mask(member);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(mask),
-        Value::String(text) if secret_text(text) => *value = Value::from(MASK),
-        _ => {}
-    }
 }
 
 /// A form's pairs as a JSON object (a repeated name keeps its last value), masked.
