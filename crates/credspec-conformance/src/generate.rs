@@ -688,8 +688,21 @@ fn drawable_member<'a>(spec: &'a ApiSpec, schema: &'a Value, name: &str) -> Opti
 /// App, and an account holds at most ten.
 const STATEFUL_MEMBERS: [&str; 1] = ["appName"];
 
-/// A strategy for text valid under `schema`'s `pattern` and lengths, if one can be built.
+/// A strategy for text valid under `schema`'s `pattern` and lengths, if one can be built,
+/// free of the case files' template marks (`{{`, `}}`), which a case cannot send as text.
 fn text_strategy(schema: &Value) -> Option<proptest::strategy::BoxedStrategy<String>> {
+    use proptest::strategy::Strategy as _;
+    Some(
+        pattern_strategy(schema)?
+            .prop_filter("free of template marks", |v| {
+                !v.contains("{{") && !v.contains("}}")
+            })
+            .boxed(),
+    )
+}
+
+/// A strategy for text valid under `schema`'s `pattern` and lengths.
+fn pattern_strategy(schema: &Value) -> Option<proptest::strategy::BoxedStrategy<String>> {
     use proptest::strategy::Strategy as _;
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1);
     let max = schema

@@ -307,10 +307,8 @@ impl<'s> Model<'s> {
                                 continue;
                             };
                             let strategy = strategy
-                                .prop_filter("valid and free of templates", move |v| {
-                                    !v.contains("{{")
-                                        && !v.contains("}}")
-                                        && validator.is_valid(&Value::from(v.as_str()))
+                                .prop_filter("valid", move |v| {
+                                    validator.is_valid(&Value::from(v.as_str()))
                                 })
                                 .boxed();
                             model.members.push(Member {

@@ -8,6 +8,7 @@ use credspec_conformance::generate::{PREFIX, cases as generated_cases};
 use credspec_conformance::known::KnownFailures;
 use credspec_conformance::report::CaseStatus;
 use credspec_conformance::runner::Runner;
+use credspec_conformance::spec::Body;
 use credspec_conformance::spec::{ApiId, SpecSet};
 use credspec_emulator::ephemeral::Ephemeral;
 
@@ -162,4 +163,38 @@ fn drawn_positives_replay_from_their_seed() {
     assert!(distinct.len() > first.len() / 2, "the values vary");
     assert_eq!(bodies(3), first, "one seed, one set of cases");
     assert_ne!(bodies(4), first, "another seed, other values");
+}
+
+/// A drawn value never holds a template mark (`{{`, `}}`): the runner would read it as a
+/// variable (seed 0 once drew a Telnyx tag with `{{` and failed as "unclosed template").
+#[test]
+fn drawn_values_hold_no_template_marks() {
+    let specs = specs();
+    let mut drawn = 0;
+    for seed in 0..8 {
+        for case in generated_cases(&specs, 200, seed)
+            .into_iter()
+            .filter(|c| c.id.contains(".positive."))
+        {
+            let texts: Vec<String> = match case.request.and_then(|r| r.body) {
+                Some(Body::Json { json }) => json
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(_, v)| v.as_str().map(str::to_owned))
+                    .collect(),
+                Some(Body::Form { form }) => form.into_values().collect(),
+                other => panic!("{}: {other:?}", case.id),
+            };
+            for text in texts.iter().filter(|t| !t.starts_with("{{fixture:")) {
+                assert!(
+                    !text.contains("{{") && !text.contains("}}"),
+                    "seed {seed}, {}: {text:?}",
+                    case.id
+                );
+            }
+            drawn += 1;
+        }
+    }
+    assert!(drawn > 1000, "{drawn} drawn positives");
 }
