@@ -98,9 +98,11 @@ pub mod cli;
 mod connections;
 pub mod ephemeral;
 mod http;
+mod place;
 mod store;
 mod system;
 mod telnyx;
+mod throttle;
 mod twilio;
 
 pub use credspec_core::api::APIS;
