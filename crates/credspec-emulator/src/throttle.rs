@@ -1,11 +1,12 @@
-//! The answer to a request the emulator turns away itself, such as an injected fault (see
-//! [`crate::admin::faults`]): the API's own error body and code for the status, from its
-//! codec, with the headers its vendor sends with it.
+//! The answer to a request the emulator turns away itself, an injected fault (see
+//! [`crate::admin::faults`]) or a rate limit (see [`crate::rate_limit`]): the API's own error
+//! body and code for the status, from its codec, with the headers its vendor sends with it.
+//! Decision D51 in `specs/README.md` has the evidence for each vendor.
 //!
 //! - `Retry-After` (seconds) on a 429 or 503, every vendor.
 //! - Telnyx: `x-ratelimit-limit`, `x-ratelimit-remaining`, `x-ratelimit-reset` (seconds until
-//!   the limit resets) on a 429; the non-standard `x-should-retry` when a fault rule asks for
-//!   it.
+//!   the limit resets) on a 429, and on every answer while a rate limit is in force; the
+//!   non-standard `x-should-retry` when a fault rule asks for it.
 
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
