@@ -9,12 +9,13 @@
 //! are counted, so a request without valid credentials still gets its 401; `/healthz`, the
 //! admin API and `--seed` are never limited.
 //!
-//! A request that finds its bucket empty gets the vendor's own 429 ([`crate::throttle`]):
-//! Telnyx 10011, Twilio 20429 (classic body, or the Comms body), with `Retry-After` in whole
-//! seconds until one request is allowed again (rounded up, at least 1). Telnyx APIs also
-//! report the bucket on every answer, as Telnyx does: `x-ratelimit-limit` (the burst),
-//! `x-ratelimit-remaining` (whole requests left) and `x-ratelimit-reset` (seconds until the
-//! bucket is full). Decision D51 in `specs/README.md` has the evidence.
+//! A request that finds its bucket empty gets the vendor's own 429, the answer a 429 fault
+//! rule gives too: Telnyx 10011, Twilio 20429 (classic body, or the Comms body), with
+//! `Retry-After` in whole seconds until one request is allowed again (rounded up, at least
+//! 1). Telnyx APIs also report the bucket on every answer, as Telnyx does:
+//! `x-ratelimit-limit` (the burst), `x-ratelimit-remaining` (whole requests left) and
+//! `x-ratelimit-reset` (seconds until the bucket is full). Decision D51 in
+//! `specs/README.md` has the evidence.
 //!
 //! Time is the emulator's injected [`Clock`](credspec_core::timestamp::Clock), so a test with
 //! a `FixedClock` sees the bucket refill by moving the clock, without waiting.
