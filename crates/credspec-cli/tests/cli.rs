@@ -219,6 +219,39 @@ fn serve_refuses_a_bad_config_file_before_listening_and_keeps_its_secrets() {
 }
 
 #[test]
+fn serve_takes_the_emulator_s_rate_limit_and_refuses_a_bad_one_before_listening() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("serve.db");
+    let db = db.to_str().unwrap();
+    let serve = |extra: &[&str]| {
+        let mut args = vec!["serve", "--addr", "127.0.0.1:0", "--db", db];
+        args.extend_from_slice(extra);
+        credspec(&args, "")
+    };
+    let out = serve(&["--rate-limit", "100/s,burst=0"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--rate-limit"), "{stderr}");
+    assert!(
+        stderr.contains("the burst \"0\" is not a whole number from 1 to 4294967295"),
+        "{stderr}"
+    );
+    let config = dir.path().join("limits.toml");
+    std::fs::write(&config, "rate_limit = \"100/sec\"\n").unwrap();
+    let out = serve(&["--config", config.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("rate_limit: the period \"sec\" is not one of s, min, h"),
+        "{stderr}"
+    );
+    assert!(
+        !std::path::Path::new(db).exists(),
+        "nothing was opened or served"
+    );
+}
+
+#[test]
 fn conform_with_a_filter_that_matches_nothing_is_a_usage_error() {
     let out = credspec(&["conform", "--filter", "no-case-has-this-in-its-id"], "");
     let stderr = String::from_utf8_lossy(&out.stderr);

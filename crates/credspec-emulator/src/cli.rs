@@ -12,7 +12,8 @@ use credspec_core::api::TWILIO_REGIONS;
 use credspec_core::secret::Secret;
 
 use crate::{
-    APIS, AccountError, Database, Emulator, Limits, TelnyxApiKey, TwilioAccount, TwilioApiKey,
+    APIS, AccountError, Database, Emulator, Limits, RateLimit, RateLimitError, TelnyxApiKey,
+    TwilioAccount, TwilioApiKey,
 };
 use tracing_subscriber::filter::LevelFilter;
 
@@ -36,7 +37,8 @@ pub struct Args {
     telnyx_api_keys: Vec<SecretArg>,
     /// A TOML file of accounts and keys, added to those of the flags: `twilio_accounts`,
     /// `twilio_api_keys` and `telnyx_api_keys`, each a list of strings written as its flag
-    /// takes them. Keeps secrets out of the process list.
+    /// takes them; also `admin_token` and `rate_limit`, used when their flag is not given.
+    /// Keeps secrets out of the process list.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Refuse what breaks credspec's own `lint` rules too (material, key match, certificate
@@ -73,6 +75,12 @@ pub struct Args {
     /// create operation (see `credspec_emulator::admin::seed`).
     #[arg(long, value_name = "FILE")]
     seed: Option<PathBuf>,
+    /// Limit each account (Twilio account SID, Telnyx API key) to N requests per second,
+    /// minute or hour, at most B at once (default N); beyond it the vendor's own 429, with
+    /// `Retry-After` and Telnyx's `x-ratelimit-*` headers. Off by default (or `rate_limit` in
+    /// the `--config` file).
+    #[arg(long, value_name = "N/s|N/min|N/h[,burst=B]")]
+    rate_limit: Option<RateLimit>,
 }
 
 /// A flag's value that holds a secret, kept as given until [`run`] parses it: the argument
@@ -182,6 +190,8 @@ pub struct ConfigFile {
     pub telnyx_api_keys: Vec<TelnyxApiKey>,
     /// `admin_token`: the admin API's token (used with `--admin`).
     pub admin_token: Option<Secret<String>>,
+    /// `rate_limit`: as `--rate-limit` takes it (`"100/s,burst=20"`).
+    pub rate_limit: Option<RateLimit>,
 }
 
 /// Why a `--config` file cannot be used. No message holds a secret: an entry is named by
@@ -218,6 +228,14 @@ pub enum ConfigError {
         /// Why.
         source: Box<AccountError>,
     },
+    /// A `rate_limit` that `--rate-limit` would refuse.
+    #[error("config file {path}: rate_limit: {source}")]
+    RateLimit {
+        /// The file.
+        path: String,
+        /// Why.
+        source: RateLimitError,
+    },
 }
 
 /// The raw file: lists of strings, nothing else.
@@ -232,6 +250,8 @@ struct RawConfig {
     telnyx_api_keys: Vec<String>,
     #[serde(default)]
     admin_token: Option<Secret<String>>,
+    #[serde(default)]
+    rate_limit: Option<String>,
 }
 
 impl ConfigFile {
@@ -262,7 +282,7 @@ impl ConfigFile {
             } else {
                 String::from(
                     "expected TOML with twilio_accounts, twilio_api_keys and telnyx_api_keys, \
-                     each a list of strings",
+                     each a list of strings, and admin_token and rate_limit, each a string",
                 )
             };
             ConfigError::Shape {
@@ -290,7 +310,16 @@ impl ConfigFile {
                 })
                 .collect()
         }
+        let rate_limit = raw
+            .rate_limit
+            .map(|text| text.parse())
+            .transpose()
+            .map_err(|source| ConfigError::RateLimit {
+                path: name(),
+                source,
+            })?;
         Ok(Self {
+            rate_limit,
             twilio_accounts: entries("twilio_accounts", &raw.twilio_accounts, &name)?,
             twilio_api_keys: entries("twilio_api_keys", &raw.twilio_api_keys, &name)?,
             telnyx_api_keys: entries("telnyx_api_keys", &raw.telnyx_api_keys, &name)?,
@@ -307,9 +336,11 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut telnyx_api_keys: Vec<TelnyxApiKey> =
         parse_flag("--telnyx-api-key", &args.telnyx_api_keys)?;
     let mut admin_token = args.admin_token.map(|t| t.0);
+    let mut rate_limit = args.rate_limit;
     if let Some(path) = &args.config {
         let file = ConfigFile::load(path)?;
         admin_token = admin_token.or(file.admin_token);
+        rate_limit = rate_limit.or(file.rate_limit);
         twilio_accounts.extend(file.twilio_accounts);
         twilio_api_keys.extend(file.twilio_api_keys);
         telnyx_api_keys.extend(file.telnyx_api_keys);
@@ -339,6 +370,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         if let Some(path) = &args.faults {
             builder = builder.faults(crate::admin::faults::load(path)?);
         }
+    }
+    if let Some(limit) = rate_limit {
+        builder = builder.rate_limit(limit);
     }
     let emulator = builder.build()?;
     if let Some(path) = &args.seed {
@@ -386,6 +420,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "Admin API: http://{addr}/_credspec/  (Authorization: Bearer {})",
             token.expose_str()
+        );
+    }
+    if let Some(limit) = rate_limit {
+        println!(
+            "Rate limit per account: {} per {}, {} at once; beyond it each vendor's own 429.",
+            limit.count(),
+            limit.period().word(),
+            limit.burst()
         );
     }
     let mut limits = Limits::default()
@@ -459,12 +501,39 @@ mod tests {
                 twilio_api_keys: vec![format!("{KEY_SID}:key-secret:{ACCOUNT}").parse().unwrap()],
                 telnyx_api_keys: vec!["KEY-one".parse().unwrap(), "KEY-two".parse().unwrap()],
                 admin_token: None,
+                rate_limit: None,
             }
         );
         assert_eq!(
             parse("").unwrap(),
             ConfigFile::default(),
             "every list is optional"
+        );
+    }
+
+    #[test]
+    fn the_rate_limit_reads_as_its_flag_does() {
+        let file = parse("rate_limit = \"600/min,burst=20\"").unwrap();
+        assert_eq!(file.rate_limit, Some("600/min,burst=20".parse().unwrap()));
+        let error = parse("rate_limit = \"600/minute\"").unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                ConfigError::RateLimit {
+                    source: RateLimitError::Period(_),
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "config file accounts.toml: rate_limit: the period \"minute\" is not one of s, min, h"
+        );
+        let not_a_string = parse("rate_limit = 100").unwrap_err();
+        assert!(
+            matches!(not_a_string, ConfigError::Shape { .. }),
+            "{not_a_string}"
         );
     }
 

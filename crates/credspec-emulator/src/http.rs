@@ -52,6 +52,15 @@ pub(crate) async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, 
     Ok(Bytes::from(out))
 }
 
+/// The request without its body, once the body is read (as far as [`read_body`] reads it),
+/// as a server reads what it answers without: the client's connection stays usable. A body
+/// that cannot be read changes nothing of the answer.
+pub(crate) async fn discard_body(request: Request) -> Request {
+    let (parts, body) = request.into_parts();
+    let _ = read_body(&parts.headers, body).await;
+    Request::from_parts(parts, Body::empty())
+}
+
 /// The media type of the request (`application/json` of `application/json; charset=utf-8`),
 /// lower-cased; `None` without a readable `Content-Type`.
 pub(crate) fn media_type(headers: &HeaderMap) -> Option<String> {

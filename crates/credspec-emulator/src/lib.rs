@@ -40,6 +40,9 @@
 //!   UTF-8 gets 400; a request without exactly one valid `Host` 400 (RFC 9112 §3.2;
 //!   `/healthz` excepted); an unknown route 404; a method the path does not serve 405 with
 //!   `Allow`; all in the vendor's format.
+//! - Rate limit (off by default; [`EmulatorBuilder::rate_limit`], `--rate-limit 100/s`): a
+//!   token bucket per account, answered with each vendor's own 429 and headers; see
+//!   [`rate_limit`].
 //! - Time and randomness are injected ([`Clock`], [`RandomSource`]): fixed in tests,
 //!   [`SystemClock`] and [`OsRandom`] in the binary.
 //! - Logs (tracing): request id, method, path, status, latency; never a header, query or
@@ -98,9 +101,12 @@ pub mod cli;
 mod connections;
 pub mod ephemeral;
 mod http;
+mod place;
+pub mod rate_limit;
 mod store;
 mod system;
 mod telnyx;
+mod throttle;
 mod twilio;
 
 pub use credspec_core::api::APIS;
@@ -108,6 +114,7 @@ pub use credspec_core::api::APIS;
 pub use accounts::{AccountError, TelnyxApiKey, TwilioAccount, TwilioApiKey};
 pub use connections::Limits;
 pub use http::MAX_BODY_BYTES;
+pub use rate_limit::{RateLimit, RateLimitError};
 pub use store::{Database, StoreError};
 pub use system::{OsRandom, SystemClock};
 
@@ -125,6 +132,8 @@ pub(crate) struct Shared {
     pub(crate) token_key: Secret<Vec<u8>>,
     /// The admin API, when enabled.
     pub(crate) admin: Option<admin::Admin>,
+    /// The rate limit's buckets, when a limit is set.
+    pub(crate) rate_limit: Option<rate_limit::Limiter>,
 }
 
 impl Shared {
@@ -181,6 +190,7 @@ pub struct EmulatorBuilder {
     development_account: bool,
     admin: Option<Option<Secret<String>>>,
     faults: Vec<admin::faults::FaultRule>,
+    rate_limit: Option<RateLimit>,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -190,6 +200,7 @@ impl std::fmt::Debug for EmulatorBuilder {
             .field("database", &self.database)
             .field("profile", &self.profile)
             .field("development_account", &self.development_account)
+            .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -267,6 +278,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Limits each account to `limit` ([`rate_limit`]): a request beyond it gets the
+    /// vendor's own 429 with the vendor's headers. Off by default.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
     /// Opens the database, runs migrations, and builds the emulator.
     pub fn build(mut self) -> Result<Emulator, BuildError> {
         let store = Store::open(&self.database)?;
@@ -309,6 +327,7 @@ impl EmulatorBuilder {
         });
         let shared = Shared {
             admin,
+            rate_limit: self.rate_limit.map(rate_limit::Limiter::new),
             accounts: self.accounts,
             store,
             clock: self.clock,
@@ -361,6 +380,7 @@ impl Emulator {
             development_account: false,
             admin: None,
             faults: Vec::new(),
+            rate_limit: None,
         }
     }
 
@@ -410,6 +430,10 @@ impl Emulator {
         }
         let apis = apis
             .fallback(no_api)
+            .layer(from_fn_with_state(
+                Arc::clone(&self.shared),
+                rate_limit::limit,
+            ))
             .layer(from_fn_with_state(
                 Arc::clone(&self.shared),
                 admin::faults::inject,

@@ -4,6 +4,7 @@
 //! credspec-emulator [--addr 127.0.0.1:4010] [--db credspec.db]
 //!                   [--twilio-account AC...:TOKEN]... [--twilio-api-key SK...:SECRET:AC...]...
 //!                   [--telnyx-api-key KEY]... [--strict] [--log info]
+//!                   [--rate-limit N/s|N/min|N/h[,burst=B]]
 //! ```
 //!
 //! With no account option it creates a development account (kept in the database) and

@@ -430,7 +430,9 @@ impl ErrorResponse {
             ErrorBody::single(TelnyxError::new(
                 CODE_TOO_MANY_REQUESTS,
                 "Too many requests",
-                Some(String::from("Too many requests, please try again later.")),
+                Some(String::from(
+                    "You have exceeded the maximum number of allowed requests.",
+                )),
             )),
         )
     }

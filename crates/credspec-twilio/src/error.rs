@@ -491,9 +491,16 @@ impl CommsErrorResponse {
         Self::single(500, CODE_INTERNAL, "Internal Server Error", NO_CONTEXT)
     }
 
-    /// 429, `20429` "Too Many Requests".
+    /// 429, `20429`, with the message of the Comms-family documents (Bulk Messaging's
+    /// `TooManyRequests`): "Too many requests. Please retry according to the Retry-After
+    /// response header."
     pub fn too_many_requests() -> Self {
-        Self::single(429, CODE_TOO_MANY_REQUESTS, "Too Many Requests", NO_CONTEXT)
+        Self::single(
+            429,
+            CODE_TOO_MANY_REQUESTS,
+            "Too many requests. Please retry according to the Retry-After response header.",
+            NO_CONTEXT,
+        )
     }
 
     /// A server-side `status` (5xx): `20503` for 503, `20500` otherwise.

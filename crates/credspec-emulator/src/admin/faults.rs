@@ -31,15 +31,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use credspec_core::api::{APIS, Api, ApiId, AuthScheme, ErrorFormat};
+use credspec_core::api::{APIS, Api, ApiId};
 use serde::{Deserialize, Serialize};
 
 use super::{AdminError, lock};
 use crate::Shared;
-use crate::http::{self, VendorError};
+use crate::http;
+use crate::place::Place;
 
 /// The longest latency a rule may add.
 pub const MAX_LATENCY_MS: u64 = 60_000;
@@ -262,41 +263,6 @@ fn glob(pattern: &[u8], path: &[u8]) -> bool {
     }
 }
 
-/// A request to one of an API's operations.
-#[derive(Debug)]
-pub(crate) struct Place<'a> {
-    pub(crate) api: &'static Api,
-    pub(crate) operation: &'static str,
-    pub(crate) method: &'a str,
-    /// The path as the vendor's host sees it.
-    pub(crate) path: &'a str,
-}
-
-impl<'a> Place<'a> {
-    /// The operation `method` on the emulator path `path` is, if any.
-    pub(crate) fn of(method: &'a str, path: &'a str) -> Option<Self> {
-        APIS.iter().find_map(|api| {
-            let regional = credspec_core::api::TWILIO_REGIONS
-                .iter()
-                .filter(|_| api.regional);
-            api.sites.iter().find_map(|site| {
-                std::iter::once(site.prefix.to_owned())
-                    .chain(regional.clone().map(|r| site.prefix_in(r.id)))
-                    .find_map(|prefix| {
-                        let vendor = path.strip_prefix(prefix.as_str())?;
-                        let operation = api.operation(method, vendor)?;
-                        Some(Place {
-                            api,
-                            operation: operation.id,
-                            method,
-                            path: vendor,
-                        })
-                    })
-            })
-        })
-    }
-}
-
 /// Why a `--faults` file cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -473,7 +439,7 @@ pub(crate) async fn inject(
         let Some(place) = Place::of(method, path) else {
             return next.run(request).await;
         };
-        let account = || account_of(&shared, place.api, request.headers());
+        let account = || place.account(&shared, request.headers());
         admin
             .faults
             .decide(&place, &account)
@@ -486,17 +452,9 @@ pub(crate) async fn inject(
         Some((Fault::Close, _)) => "close",
     };
     if !matches!(fault, Some((Fault::Latency { .. }, _))) {
-        // Read the body a fault answers without, as a server does (the inspector keeps it);
-        // a body that cannot be read changes nothing of the answer.
-        let (parts, body) = request.into_parts();
-        let _ = http::read_body(&parts.headers, body).await;
-        return answer(
-            fault,
-            kind,
-            next,
-            Request::from_parts(parts, axum::body::Body::empty()),
-        )
-        .await;
+        // The inspector keeps the body a fault answers without.
+        let request = http::discard_body(request).await;
+        return answer(fault, kind, next, request).await;
     }
     answer(fault, kind, next, request).await
 }
@@ -525,63 +483,15 @@ async fn answer(
                 should_retry,
             },
             api,
-        )) => status_answer(api, status, retry_after, should_retry),
+        )) => crate::throttle::Refusal {
+            status,
+            retry_after: retry_after.map(u64::from),
+            should_retry,
+            rate: None,
+        }
+        .answer(api),
     };
     response.extensions_mut().insert(FaultApplied(kind));
-    response
-}
-
-/// The account a request authenticates as (`None` when it does not).
-fn account_of(shared: &Shared, api: &Api, headers: &HeaderMap) -> Option<String> {
-    match api.auth {
-        AuthScheme::Bearer => shared
-            .accounts
-            .telnyx(headers)
-            .ok()
-            .map(|id| id.to_string()),
-        AuthScheme::TwilioBasic => shared
-            .accounts
-            .twilio(headers)
-            .ok()
-            .map(|id| id.to_string()),
-    }
-}
-
-fn vendor<E: VendorError>(status: u16) -> Response {
-    http::Failure::Vendor(E::fault(status)).into_response()
-}
-
-/// A `status` fault in `api`'s error format, with the vendor's headers.
-fn status_answer(
-    api: &Api,
-    status: u16,
-    retry_after: Option<u32>,
-    should_retry: Option<bool>,
-) -> Response {
-    let mut response = match api.error_format {
-        ErrorFormat::Telnyx => vendor::<credspec_telnyx::error::ErrorResponse>(status),
-        ErrorFormat::TwilioClassic => vendor::<credspec_twilio::error::ErrorBody>(status),
-        ErrorFormat::TwilioComms => vendor::<credspec_twilio::error::CommsErrorResponse>(status),
-    };
-    let retry_after = retry_after.or_else(|| matches!(status, 429 | 503).then_some(1));
-    let headers = response.headers_mut();
-    if let Some(seconds) = retry_after {
-        headers.insert("retry-after", HeaderValue::from(seconds));
-    }
-    if api.error_format == ErrorFormat::Telnyx {
-        if status == 429 {
-            headers.insert("x-ratelimit-limit", HeaderValue::from_static("100"));
-            headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
-            headers.insert(
-                "x-ratelimit-reset",
-                HeaderValue::from(retry_after.unwrap_or(1)),
-            );
-        }
-        if let Some(retry) = should_retry {
-            let value = if retry { "true" } else { "false" };
-            headers.insert("x-should-retry", HeaderValue::from_static(value));
-        }
-    }
     response
 }
 
@@ -617,23 +527,6 @@ mod tests {
                 "{pattern} {path}"
             );
         }
-    }
-
-    #[test]
-    fn places_name_api_operation_and_vendor_path() {
-        let place = Place::of("POST", "/twilio/au1/notify/v1/Credentials/CR1").unwrap();
-        assert_eq!(
-            (place.api.id, place.operation, place.path),
-            (
-                ApiId::TwilioNotifyV1,
-                "UpdateCredential",
-                "/v1/Credentials/CR1"
-            )
-        );
-        let place = Place::of("GET", "/telnyx/v2/telephony_credentials").unwrap();
-        assert_eq!(place.operation, "FindTelephonyCredentials");
-        assert!(Place::of("PUT", "/telnyx/v2/telephony_credentials").is_none());
-        assert!(Place::of("GET", "/healthz").is_none());
     }
 
     #[test]

@@ -25,10 +25,11 @@ use credspec_core::secret::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::faults::{CloseConnection, FaultApplied, Place};
+use super::faults::{CloseConnection, FaultApplied};
 use super::{AdminError, lock};
 use crate::Shared;
 use crate::http::{self, LINT_HEADER, MAX_BODY_BYTES, RULE_HEADER};
+use crate::place::Place;
 
 /// How many exchanges are kept.
 pub const CAPACITY: usize = 1000;

@@ -9,6 +9,7 @@ mod connections;
 mod durability;
 mod http_hygiene;
 mod logs;
+mod rate_limit;
 mod serve;
 mod telnyx_push;
 mod telnyx_telephony;
