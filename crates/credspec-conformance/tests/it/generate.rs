@@ -129,7 +129,67 @@ fn the_embedded_emulator_passes_every_generated_case() {
             .all(|row| row.checks.values().any(|j| j.generated > 0)),
         "an operation without a generated run"
     );
+    // Everything the generated run made is deleted: every collection of every account is
+    // empty again.
+    for (api, held) in rt.block_on(stored(&emulator)) {
+        assert_eq!(held, 0, "{api}: {held} credentials left behind");
+    }
     rt.block_on(emulator.stop());
+}
+
+/// How many credentials each API's collection lists, over both accounts (one page: any left fails it).
+async fn stored(e: &Ephemeral) -> Vec<(String, usize)> {
+    use credspec_core::api::Shape;
+    let client = reqwest::Client::new();
+    let mut out = Vec::new();
+    for api in ApiId::ALL {
+        let row = api.api();
+        let base = e.base_url(api.as_str()).unwrap();
+        let mut held = 0;
+        for account in 0..2 {
+            let (request, items) = match row.shape {
+                Shape::TelnyxMobilePush | Shape::TelnyxTelephony => (
+                    client
+                        .get(format!("{base}{}?page%5Bsize%5D=250", row.collection_path))
+                        .bearer_auth(e.telnyx[account].key().expose()),
+                    "/data",
+                ),
+                Shape::TwilioClassic { .. } => (
+                    client
+                        .get(format!("{base}{}?PageSize=50", row.collection_path))
+                        .basic_auth(
+                            e.twilio[account].sid.to_string(),
+                            Some(e.twilio[account].auth_token.expose()),
+                        ),
+                    "/credentials",
+                ),
+                Shape::TwilioComms => (
+                    client
+                        .get(format!("{base}{}?pageSize=50", row.collection_path))
+                        .basic_auth(
+                            e.twilio[account].sid.to_string(),
+                            Some(e.twilio[account].auth_token.expose()),
+                        ),
+                    "/credentials",
+                ),
+            };
+            let response = request.send().await.unwrap();
+            assert!(
+                response.status().is_success(),
+                "{api}: {}",
+                response.status()
+            );
+            let body: serde_json::Value =
+                serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+            held += body
+                .pointer(items)
+                .and_then(|v| v.as_array())
+                .unwrap()
+                .len();
+        }
+        out.push((api.to_string(), held));
+    }
+    out
 }
 
 #[test]
