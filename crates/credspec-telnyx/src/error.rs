@@ -194,6 +194,9 @@ pub const CODE_BAD_REQUEST: &str = "10015";
 pub const CODE_TOO_MANY_REQUESTS: &str = "10011";
 /// `10007`: unexpected error (500 and the other server-side statuses).
 pub const CODE_UNEXPECTED: &str = "10007";
+/// `10008`: request timeout (504), "The request timed out." in Telnyx's list of API error
+/// codes (developers.telnyx.com, API Error Messages).
+pub const CODE_REQUEST_TIMEOUT: &str = "10008";
 
 impl TelnyxError {
     /// An error with `code`, `title`, an optional `detail`, and `meta.url` for the code.
@@ -437,16 +440,23 @@ impl ErrorResponse {
         )
     }
 
-    /// A server-side `status` (5xx), `10007` "Unexpected error".
+    /// A server-side `status` (5xx): 504 is `10008` "Request timeout", every other
+    /// `10007` "Unexpected error".
     pub fn server_error(status: u16) -> Self {
-        Self::new(
-            status,
-            ErrorBody::single(TelnyxError::new(
+        let error = if status == 504 {
+            TelnyxError::new(
+                CODE_REQUEST_TIMEOUT,
+                "Request timeout",
+                Some(String::from("The request timed out.")),
+            )
+        } else {
+            TelnyxError::new(
                 CODE_UNEXPECTED,
                 "Unexpected error",
                 Some(String::from("An unexpected error occurred.")),
-            )),
-        )
+            )
+        };
+        Self::new(status, ErrorBody::single(error))
     }
 
     /// 422 with the non-standard body `{"errors":{"status":"can't update credentials in
@@ -575,6 +585,24 @@ mod tests {
                 429,
                 "10011",
                 "Too many requests",
+            ),
+            (
+                ErrorResponse::server_error(500),
+                500,
+                "10007",
+                "Unexpected error",
+            ),
+            (
+                ErrorResponse::server_error(503),
+                503,
+                "10007",
+                "Unexpected error",
+            ),
+            (
+                ErrorResponse::server_error(504),
+                504,
+                "10008",
+                "Request timeout",
             ),
         ];
         for (response, status, code, title) in cases {

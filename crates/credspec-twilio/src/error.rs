@@ -151,7 +151,8 @@ pub const CODE_BAD_REQUEST: u32 = 20001;
 pub const CODE_TOO_MANY_REQUESTS: u32 = 20429;
 /// An error on the server's side.
 pub const CODE_INTERNAL: u32 = 20500;
-/// The service is unavailable (503).
+/// The service is unavailable (503): "The requested Twilio Service is temporarily
+/// unavailable", retried with exponential back-off (twilio.com/docs/api/errors/20503).
 pub const CODE_SERVICE_UNAVAILABLE: u32 = 20503;
 
 /// The code and message of a server-side status: `20503` "Service Unavailable" for 503,

@@ -15,8 +15,8 @@
 //!   characters but `/`), `account` (a Twilio account SID, or a Telnyx key's `user_id`).
 //!   Only requests to an API's operations are matched.
 //! - `then`: `{"kind": "status", "status": 429 | 5xx, "retry_after": seconds, "should_retry":
-//!   bool}` answers in that API's own error body and code (Telnyx 10011/10007, Twilio
-//!   20429/20500/20503), with `Retry-After` (default 1 s for 429 and 503), Telnyx's
+//!   bool}` answers in that API's own error body and code (Telnyx 10011, 10008 for 504,
+//!   10007; Twilio 20429/20500/20503), with `Retry-After` (default 1 s for 429 and 503), Telnyx's
 //!   `x-ratelimit-limit`/`-remaining`/`-reset` on a 429, and Telnyx's `x-should-retry` when
 //!   `should_retry` is given; `{"kind": "latency", "ms": n}` answers as usual `n` ms late
 //!   (at most 60 000); `{"kind": "close"}` closes the connection without an answer.

@@ -198,6 +198,7 @@ async fn status_faults_answer_in_each_vendor_s_dialect() {
             Some("1"),
         ),
         ("telnyx", "telnyx/telephony-credentials", 500, "10007", None),
+        ("telnyx", "telnyx/telephony-credentials", 504, "10008", None),
         ("classic", "twilio/notify-v1", 429, "20429", Some("1")),
         ("classic", "twilio/notify-v1", 503, "20503", Some("1")),
         ("classic", "twilio/notify-v1", 500, "20500", None),
