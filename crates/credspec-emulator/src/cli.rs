@@ -365,6 +365,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     for key in telnyx_api_keys {
         builder = builder.telnyx_key(key);
     }
+    // A token the user gave is not printed back: it may be a secret of their CI.
+    let token_given = admin_token.is_some();
     if args.admin {
         builder = builder.admin(admin_token);
         if let Some(path) = &args.faults {
@@ -417,10 +419,16 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     if let Some(token) = emulator.admin_token() {
-        println!(
-            "Admin API: http://{addr}/_credspec/  (Authorization: Bearer {})",
-            token.expose_str()
-        );
+        if token_given {
+            println!(
+                "Admin API: http://{addr}/_credspec/  (Authorization: Bearer <the admin token given>)"
+            );
+        } else {
+            println!(
+                "Admin API: http://{addr}/_credspec/  (Authorization: Bearer {}, generated for this run)",
+                token.expose_str()
+            );
+        }
     }
     if let Some(limit) = rate_limit {
         println!(

@@ -5,6 +5,7 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use axum::Router;
+use base64::Engine as _;
 use credspec_core::timestamp::FixedClock;
 use credspec_emulator::Database;
 use credspec_emulator::admin::faults::{Fault, FaultRule, Match};
@@ -795,4 +796,117 @@ async fn the_typed_client_drives_a_served_emulator() {
     client.reset().await.unwrap();
     let _ = stop.send(());
     served.wait().await.unwrap();
+}
+
+/// One request on a connection of its own to the binary: the status and the body.
+fn raw_request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+) -> (u16, String) {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let auth = auth
+        .map(|a| format!("Authorization: {a}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// The `credspec-emulator` binary with `--admin --admin-token` and `--seed`: the seeded
+/// credential is there at start, the admin API answers only with the token (which the start
+/// lines do not print back), and its reset empties the store.
+#[test]
+fn the_binary_opens_the_admin_api_with_its_token_and_preloads_its_seed() {
+    use std::io::BufRead as _;
+    const ADMIN: &str = "admin-token-given-on-the-command-line";
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        json!({"accounts": [{"account": crate::AC_A, "credentials": [
+            {"api": "twilio/notify-v1", "body": {"Type": "fcm", "Secret": "seeded-fcm-secret-0123456789", "FriendlyName": "seeded-by-the-binary"}}
+        ]}]})
+        .to_string(),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_credspec-emulator"))
+        .args(["--db", ":memory:", "--addr", "127.0.0.1:0"])
+        .args(["--twilio-account", &format!("{}:{TOKEN_A}", crate::AC_A)])
+        .args(["--admin", "--admin-token", ADMIN])
+        .arg("--seed")
+        .arg(&seed)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let addr: std::net::SocketAddr = loop {
+        let line = lines
+            .next()
+            .expect("the binary stopped before listening")
+            .unwrap();
+        printed.push(line.clone());
+        if let Some(rest) = line.strip_prefix("credspec-emulator listening on http://") {
+            break rest.split(' ').next().unwrap().parse().unwrap();
+        }
+    };
+    // The rest of the start lines, up to the admin line.
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("Admin API:");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
+    let printed = printed.join("\n");
+    assert!(printed.contains("Seeded 1 credential(s)"), "{printed}");
+    assert!(
+        !printed.contains(ADMIN),
+        "the given token is not printed: {printed}"
+    );
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{TOKEN_A}", crate::AC_A))
+    );
+    let list = "/twilio/notify/v1/Credentials";
+    let (status, body) = raw_request(addr, "GET", list, Some(&basic));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("seeded-by-the-binary"), "{body}");
+    // The admin API: not without the token, not with the account's credentials.
+    for auth in [
+        None,
+        Some(basic.as_str()),
+        Some("Bearer not-the-admin-token"),
+    ] {
+        let (status, _) = raw_request(addr, "GET", "/_credspec/faults", auth);
+        assert_eq!(status, 401, "{auth:?}");
+    }
+    let bearer = format!("Bearer {ADMIN}");
+    let (status, body) = raw_request(addr, "GET", "/_credspec/faults", Some(&bearer));
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = raw_request(addr, "POST", "/_credspec/reset", Some(&bearer));
+    assert!((200..300).contains(&status), "{status} {body}");
+    let (status, body) = raw_request(addr, "GET", list, Some(&basic));
+    assert_eq!(status, 200, "{body}");
+    assert!(!body.contains("seeded-by-the-binary"), "{body}");
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
