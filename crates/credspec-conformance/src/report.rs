@@ -152,6 +152,15 @@ pub struct Shrunk {
 }
 
 impl CaseReport {
+    /// The kinds of check that failed it.
+    pub fn failed_kinds(&self) -> std::collections::BTreeSet<CheckKind> {
+        self.checks
+            .iter()
+            .filter(|c| c.failed())
+            .map(|c| c.kind)
+            .collect()
+    }
+
     /// A readable account of why the case fails the run: every failed check, or, for an
     /// unexpected pass, why passing fails it.
     pub fn failure_text(&self) -> String {

@@ -14,7 +14,6 @@ use proptest::strategy::ValueTree as _;
 use super::PREFIX;
 use super::positive::Positive;
 use super::stateful::{DrawnTree, Sequences};
-use crate::check::CheckKind;
 use crate::report::{CaseReport, CaseStatus, Shrunk, SuiteReport};
 use crate::runner::Runner;
 use crate::spec::{ApiId, Case, SpecSet};
@@ -125,15 +124,6 @@ impl<'s> Shrinker<'s> {
     }
 }
 
-fn failed_kinds(report: &CaseReport) -> BTreeSet<CheckKind> {
-    report
-        .checks
-        .iter()
-        .filter(|c| c.failed())
-        .map(|c| c.kind)
-        .collect()
-}
-
 /// The simplest draw found, within `budget` runs, that fails like `failed` (a report of the
 /// generated case `case`, as `seed` draws it) against `runner`'s target; `None` when the
 /// case draws nothing or no simpler draw fails.
@@ -145,7 +135,7 @@ pub async fn shrink(
     budget: usize,
 ) -> Option<Shrunk> {
     let mut shrinker = Shrinker::for_case(runner.specs(), &case.id, seed)?;
-    let kinds = failed_kinds(failed);
+    let kinds = failed.failed_kinds();
     let mut best: Option<(CaseReport, Case)> = None;
     let mut runs = 0;
     if !shrinker.simplify() {
@@ -157,7 +147,7 @@ pub async fn shrink(
             Some(candidate) => {
                 let report = runner.run_case(&candidate).await;
                 let same = report.status == CaseStatus::Failed
-                    && !failed_kinds(&report).is_disjoint(&kinds);
+                    && !report.failed_kinds().is_disjoint(&kinds);
                 if same {
                     best = Some((report, candidate));
                 }
