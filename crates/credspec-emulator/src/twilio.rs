@@ -29,9 +29,10 @@ fn authenticate(shared: &Shared, headers: &HeaderMap) -> Option<AccountSid> {
         .ok()
 }
 
-/// The base URL that answered (decisions D14, D19): scheme (`X-Forwarded-Proto`, else
-/// `http`) + `Host` + the API's base path, which a request addressed to the vendor's host
-/// does not carry.
+/// The base URL that answered (decisions D14, D19): scheme (`X-Forwarded-Proto`, which the
+/// HTTPS front sets, else `http`) + `Host` + the API's base path, which a request addressed
+/// to the vendor's host does not carry. A vendor host is written as the vendor writes it:
+/// lower-case, without the scheme's default port (`https://notify.twilio.com`).
 fn base_url(headers: &HeaderMap, uri: &axum::http::Uri, base_path: &str) -> String {
     let scheme = headers
         .get("x-forwarded-proto")
@@ -43,12 +44,20 @@ fn base_url(headers: &HeaderMap, uri: &axum::http::Uri, base_path: &str) -> Stri
         .and_then(|h| h.to_str().ok())
         .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
         .unwrap_or("localhost");
-    let prefix = if http::vendor_base(headers, uri).is_some() {
-        ""
-    } else {
-        base_path
+    if http::vendor_base(headers, uri).is_none() {
+        return format!("{scheme}://{host}{base_path}");
+    }
+    let default_port = if scheme == "https" { "443" } else { "80" };
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => (name, port),
+        _ => (host, ""),
     };
-    format!("{scheme}://{host}{prefix}")
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if port.is_empty() || port == default_port {
+        format!("{scheme}://{name}")
+    } else {
+        format!("{scheme}://{name}:{port}")
+    }
 }
 
 /// An opaque page token the emulator issued for `parts` (the list, the account, the page
