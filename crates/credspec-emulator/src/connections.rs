@@ -21,11 +21,15 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::http::header::HOST;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::Watcher;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore};
+
+use crate::tls::proxy::Opening;
 
 /// Descriptors kept back from the connection cap for the database, the listener, logs and
 /// the process's own files.
@@ -162,6 +166,16 @@ async fn idle(last: Arc<AtomicU64>, epoch: Instant, timeout: Duration) {
 struct Closing {
     inner: TowerToHyperService<Router>,
     close: Arc<Notify>,
+    /// Set on a TLS connection (the HTTPS front): its requests are marked
+    /// `X-Forwarded-Proto: https`, and given `Host: <host>` when they have none.
+    secure: Option<Secure>,
+}
+
+/// What a TLS connection tells its requests.
+#[derive(Clone)]
+struct Secure {
+    /// The tunnel's host (`CONNECT notify.twilio.com:443`), if any.
+    host: Option<axum::http::HeaderValue>,
 }
 
 type Answer = Result<axum::response::Response, std::convert::Infallible>;
@@ -171,7 +185,15 @@ impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Closing 
     type Error = std::convert::Infallible;
     type Future = Pin<Box<dyn Future<Output = Answer> + Send>>;
 
-    fn call(&self, request: hyper::Request<hyper::body::Incoming>) -> Self::Future {
+    fn call(&self, mut request: hyper::Request<hyper::body::Incoming>) -> Self::Future {
+        if let Some(secure) = &self.secure {
+            let headers = request.headers_mut();
+            let https = axum::http::HeaderValue::from_static("https");
+            headers.insert("x-forwarded-proto", https);
+            if let Some(host) = secure.host.as_ref().filter(|_| !headers.contains_key(HOST)) {
+                headers.insert(HOST, host.clone());
+            }
+        }
         let answer = self.inner.call(request);
         let close = Arc::clone(&self.close);
         Box::pin(async move {
@@ -189,14 +211,34 @@ impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Closing 
     }
 }
 
-/// Serves `router` on `listener` under `limits` until `shutdown` resolves, then lets the
-/// connections finish their requests in flight.
+/// The HTTPS front of a server: the `CONNECT` proxy on the plain listener, and a listener
+/// that speaks TLS directly, when given.
+pub(crate) struct Https {
+    pub(crate) front: crate::tls::HttpsFront,
+    pub(crate) listener: Option<TcpListener>,
+}
+
+/// Accepts on `listener`, or never when there is none.
+async fn accept(listener: Option<&TcpListener>) -> io::Result<(TcpStream, std::net::SocketAddr)> {
+    match listener {
+        Some(listener) => listener.accept().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Serves `router` on `listener` (and the HTTPS front, when given) under `limits` until
+/// `shutdown` resolves, then lets the connections finish their requests in flight.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    https: Option<Https>,
 ) -> io::Result<()> {
+    let (front, direct) = match https {
+        Some(https) => (Some(https.front), https.listener),
+        None => (None, None),
+    };
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -217,40 +259,68 @@ pub(crate) async fn serve(
                 }
             }
         };
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(e) => {
-                    // Out of descriptors or a connection reset before it was accepted: the
-                    // listener stays up.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
+        let (accepted, is_direct) = tokio::select! {
+            accepted = listener.accept() => (accepted, false),
+            accepted = accept(direct.as_ref()) => (accepted, true),
             () = &mut shutdown => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of descriptors or a connection reset before it was accepted: the
+                // listener stays up.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
         };
         let _ = stream.set_nodelay(true);
         let epoch = Instant::now();
         let last = Arc::new(AtomicU64::new(0));
-        let io = TokioIo::new(Watched {
+        let io = Watched {
             stream,
             last: Arc::clone(&last),
             epoch,
-        });
+        };
         let close = Arc::new(Notify::new());
-        let service = Closing {
+        let service = |secure| Closing {
             inner: TowerToHyperService::new(router.clone()),
             close: Arc::clone(&close),
+            secure,
         };
-        let connection = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_timeout)
-            .serve_connection(io, service);
-        let connection = graceful.watch(connection);
+        let plain = service(None);
+        let secure = service(Some(Secure { host: None }));
+        let watcher = graceful.watcher();
+        let front = front.clone();
+        let connection = async move {
+            let Some(front) = front else {
+                return serve_http(io, plain, limits, watcher).await;
+            };
+            if is_direct {
+                if let Some(tls) = handshake(&front, io, limits).await {
+                    serve_http(tls, secure, limits, watcher).await;
+                }
+                return;
+            }
+            match crate::tls::proxy::open(io, limits.header_timeout).await {
+                Opening::Http(io) => serve_http(io, plain, limits, watcher).await,
+                Opening::Tunnel { stream, host } => {
+                    let Some(tls) = handshake(&front, stream, limits).await else {
+                        return;
+                    };
+                    let host = axum::http::HeaderValue::from_str(&host).ok();
+                    let secure = Closing {
+                        secure: Some(Secure { host }),
+                        ..secure
+                    };
+                    serve_http(tls, secure, limits, watcher).await;
+                }
+                Opening::Done => {}
+            }
+        };
         tokio::spawn(async move {
             tokio::select! {
-                _ = connection => {}
+                () = connection => {}
                 () = idle(last, epoch, limits.idle_timeout) => {
                     tracing::debug!("idle connection closed");
                 }
@@ -264,4 +334,39 @@ pub(crate) async fn serve(
     drop(listener);
     graceful.shutdown().await;
     Ok(())
+}
+
+/// Serves HTTP/1.1 on `io` with `service` until the connection closes or the server shuts
+/// down.
+async fn serve_http<I>(io: I, service: Closing, limits: Limits, watcher: Watcher)
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(TokioIo::new(io), service);
+    let _ = watcher.watch(connection).await;
+}
+
+/// The TLS side of `io`, once its handshake (within the header timeout) succeeds.
+async fn handshake<I>(
+    front: &crate::tls::HttpsFront,
+    io: I,
+    limits: Limits,
+) -> Option<tokio_rustls::server::TlsStream<I>>
+where
+    I: AsyncRead + AsyncWrite + Unpin,
+{
+    match tokio::time::timeout(limits.header_timeout, front.acceptor().accept(io)).await {
+        Ok(Ok(tls)) => Some(tls),
+        Ok(Err(error)) => {
+            tracing::debug!(%error, "TLS handshake failed");
+            None
+        }
+        Err(_) => {
+            tracing::debug!("TLS handshake timed out");
+            None
+        }
+    }
 }

@@ -31,6 +31,15 @@
 //! a vendor host is served without the prefix (a proxy or a hosts-file entry works too).
 //! `GET /healthz` answers `{"status":"ok"}`.
 //!
+//! For SDKs that hard-code the vendor's hosts, [`Emulator::serve_https`] adds the HTTPS
+//! front (issue 16): the plain port also answers `CONNECT <vendor host>:443`
+//! (`HTTPS_PROXY=http://127.0.0.1:4010`) and serves the tunnel over TLS, and an optional
+//! port speaks TLS directly (vendor hosts mapped to 127.0.0.1). The certificate, for every
+//! served host and no other, is signed by a [`LocalCa`] kept in a directory; the client
+//! trusts its `ca.pem`. A `CONNECT` to any other host gets 403: nothing is ever tunnelled,
+//! and the emulator makes no outbound connection. Over TLS, links (`url`,
+//! `next_page_url`, `resourceLocation`) name `https://<vendor host>/...`.
+//!
 //! - Auth: Twilio HTTP Basic (`AccountSid:AuthToken` or `ApiKeySid:secret`), Telnyx
 //!   `Authorization: Bearer <key>`; see [`accounts`]. Every resource belongs to one account;
 //!   another account gets the vendor's 404.
@@ -107,6 +116,7 @@ mod store;
 mod system;
 mod telnyx;
 mod throttle;
+mod tls;
 mod twilio;
 
 pub use credspec_core::api::APIS;
@@ -117,6 +127,7 @@ pub use http::MAX_BODY_BYTES;
 pub use rate_limit::{RateLimit, RateLimitError};
 pub use store::{Database, StoreError};
 pub use system::{OsRandom, SystemClock};
+pub use tls::{CaError, HttpsError, HttpsFront, LocalCa};
 
 use accounts::Accounts;
 use store::Store;
@@ -474,8 +485,39 @@ impl Emulator {
     ) -> std::io::Result<Served> {
         let local_addr = listener.local_addr()?;
         let router = self.router();
-        let task = tokio::spawn(connections::serve(listener, router, limits, shutdown));
-        Ok(Served { local_addr, task })
+        let task = tokio::spawn(connections::serve(listener, router, limits, shutdown, None));
+        Ok(Served {
+            local_addr,
+            https_addr: None,
+            task,
+        })
+    }
+
+    /// [`Emulator::serve_with`] with the HTTPS front ([`HttpsFront`]): `listener` also
+    /// answers `CONNECT <vendor host>:443` and serves the tunnel over TLS, and `https`, when
+    /// given, serves TLS directly.
+    pub async fn serve_https(
+        self,
+        listener: tokio::net::TcpListener,
+        https: Option<tokio::net::TcpListener>,
+        front: HttpsFront,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+        limits: Limits,
+    ) -> std::io::Result<Served> {
+        let local_addr = listener.local_addr()?;
+        let https_addr = https.as_ref().map(|l| l.local_addr()).transpose()?;
+        let router = self.router();
+        let https = connections::Https {
+            front,
+            listener: https,
+        };
+        let served = connections::serve(listener, router, limits, shutdown, Some(https));
+        let task = tokio::spawn(served);
+        Ok(Served {
+            local_addr,
+            https_addr,
+            task,
+        })
     }
 }
 
@@ -483,6 +525,7 @@ impl Emulator {
 #[derive(Debug)]
 pub struct Served {
     local_addr: SocketAddr,
+    https_addr: Option<SocketAddr>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -490,6 +533,11 @@ impl Served {
     /// The address it listens on (the port chosen for `127.0.0.1:0`).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The address that speaks TLS directly, when there is one.
+    pub fn https_addr(&self) -> Option<SocketAddr> {
+        self.https_addr
     }
 
     /// Waits until the server has shut down and finished its requests.

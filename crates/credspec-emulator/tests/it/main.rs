@@ -8,6 +8,7 @@ mod basics;
 mod connections;
 mod durability;
 mod http_hygiene;
+mod https_proxy;
 mod logs;
 mod rate_limit;
 mod serve;
