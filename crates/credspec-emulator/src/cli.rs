@@ -12,8 +12,8 @@ use credspec_core::api::TWILIO_REGIONS;
 use credspec_core::secret::Secret;
 
 use crate::{
-    APIS, AccountError, Database, Emulator, Limits, RateLimit, RateLimitError, TelnyxApiKey,
-    TwilioAccount, TwilioApiKey,
+    APIS, AccountError, Database, Emulator, HttpsFront, Limits, LocalCa, RateLimit, RateLimitError,
+    TelnyxApiKey, TwilioAccount, TwilioApiKey,
 };
 use tracing_subscriber::filter::LevelFilter;
 
@@ -26,6 +26,16 @@ pub struct Args {
     /// SQLite database file (created if missing); `:memory:` keeps nothing.
     #[arg(long, default_value = "credspec.db")]
     db: PathBuf,
+    /// Directory of the local CA of the HTTPS front (`ca.pem`, `ca-key.pem` with mode 0600),
+    /// created on first start and reused after (or `ca_dir` in the `--config` file).
+    /// Default: `credspec-ca` beside the database file; for `:memory:`, `credspec-ca` in
+    /// the current directory.
+    #[arg(long, value_name = "DIR")]
+    ca_dir: Option<PathBuf>,
+    /// Also serve TLS directly on this address, with every vendor host in the certificate
+    /// (for vendor hosts mapped to 127.0.0.1 in `/etc/hosts`).
+    #[arg(long, value_name = "ADDR")]
+    https_addr: Option<SocketAddr>,
     /// A Twilio account, `ACCOUNT_SID:AUTH_TOKEN` (repeatable).
     #[arg(long = "twilio-account", value_name = "ACCOUNT_SID:AUTH_TOKEN")]
     twilio_accounts: Vec<SecretArg>,
@@ -37,7 +47,8 @@ pub struct Args {
     telnyx_api_keys: Vec<SecretArg>,
     /// A TOML file of accounts and keys, added to those of the flags: `twilio_accounts`,
     /// `twilio_api_keys` and `telnyx_api_keys`, each a list of strings written as its flag
-    /// takes them; also `admin_token` and `rate_limit`, used when their flag is not given.
+    /// takes them; also `admin_token`, `rate_limit` and `ca_dir`, used when their flag is not
+    /// given.
     /// Keeps secrets out of the process list.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -192,6 +203,8 @@ pub struct ConfigFile {
     pub admin_token: Option<Secret<String>>,
     /// `rate_limit`: as `--rate-limit` takes it (`"100/s,burst=20"`).
     pub rate_limit: Option<RateLimit>,
+    /// `ca_dir`: as `--ca-dir` takes it.
+    pub ca_dir: Option<PathBuf>,
 }
 
 /// Why a `--config` file cannot be used. No message holds a secret: an entry is named by
@@ -252,6 +265,8 @@ struct RawConfig {
     admin_token: Option<Secret<String>>,
     #[serde(default)]
     rate_limit: Option<String>,
+    #[serde(default)]
+    ca_dir: Option<PathBuf>,
 }
 
 impl ConfigFile {
@@ -282,7 +297,8 @@ impl ConfigFile {
             } else {
                 String::from(
                     "expected TOML with twilio_accounts, twilio_api_keys and telnyx_api_keys, \
-                     each a list of strings, and admin_token and rate_limit, each a string",
+                     each a list of strings, and admin_token, rate_limit and ca_dir, each a \
+                     string",
                 )
             };
             ConfigError::Shape {
@@ -320,6 +336,7 @@ impl ConfigFile {
             })?;
         Ok(Self {
             rate_limit,
+            ca_dir: raw.ca_dir,
             twilio_accounts: entries("twilio_accounts", &raw.twilio_accounts, &name)?,
             twilio_api_keys: entries("twilio_api_keys", &raw.twilio_api_keys, &name)?,
             telnyx_api_keys: entries("telnyx_api_keys", &raw.telnyx_api_keys, &name)?,
@@ -337,8 +354,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         parse_flag("--telnyx-api-key", &args.telnyx_api_keys)?;
     let mut admin_token = args.admin_token.map(|t| t.0);
     let mut rate_limit = args.rate_limit;
+    let mut ca_dir = args.ca_dir;
     if let Some(path) = &args.config {
         let file = ConfigFile::load(path)?;
+        ca_dir = ca_dir.or(file.ca_dir);
         admin_token = admin_token.or(file.admin_token);
         rate_limit = rate_limit.or(file.rate_limit);
         twilio_accounts.extend(file.twilio_accounts);
@@ -382,12 +401,29 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         let created = emulator.seed(&seed).await?;
         println!("Seeded {created} credential(s) from {}.", path.display());
     }
+    let ca_dir = ca_dir.unwrap_or_else(|| default_ca_dir(&args.db));
+    let ca = LocalCa::load_or_create(&ca_dir)?;
+    let front = HttpsFront::new(&ca)?;
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let addr = listener.local_addr()?;
+    let https = match args.https_addr {
+        Some(https_addr) => Some(tokio::net::TcpListener::bind(https_addr).await?),
+        None => None,
+    };
     println!(
         "credspec-emulator listening on http://{addr} (database {})",
         args.db.display()
     );
+    println!(
+        "HTTPS proxy: HTTPS_PROXY=http://{addr}; trust the CA {} (CONNECT to a vendor host on 443 only)",
+        ca.cert_path().display()
+    );
+    if let Some(https) = &https {
+        println!(
+            "HTTPS on https://{} for every vendor host (map them to this address in /etc/hosts)",
+            https.local_addr()?
+        );
+    }
     if args.strict {
         println!("Profile strict: lint findings are refused in the vendor's error format.");
     } else {
@@ -451,11 +487,24 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         limits.idle_timeout.as_secs()
     );
     let served = emulator
-        .serve_with(listener, shutdown_signal(), limits)
+        .serve_https(listener, https, front, shutdown_signal(), limits)
         .await?;
     served.wait().await?;
     tracing::info!("shut down");
     Ok(())
+}
+
+/// The CA directory when none is given: `credspec-ca` beside the database file, or in the
+/// current directory for `:memory:`.
+fn default_ca_dir(db: &Path) -> PathBuf {
+    const NAME: &str = "credspec-ca";
+    if db.as_os_str() == ":memory:" {
+        return PathBuf::from(NAME);
+    }
+    match db.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(NAME),
+        _ => PathBuf::from(NAME),
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
@@ -510,6 +559,7 @@ mod tests {
                 telnyx_api_keys: vec!["KEY-one".parse().unwrap(), "KEY-two".parse().unwrap()],
                 admin_token: None,
                 rate_limit: None,
+                ca_dir: None,
             }
         );
         assert_eq!(
@@ -517,6 +567,24 @@ mod tests {
             ConfigFile::default(),
             "every list is optional"
         );
+    }
+
+    #[test]
+    fn the_ca_dir_defaults_beside_the_database() {
+        assert_eq!(
+            default_ca_dir(Path::new("data/credspec.db")),
+            Path::new("data/credspec-ca")
+        );
+        assert_eq!(
+            default_ca_dir(Path::new("credspec.db")),
+            Path::new("credspec-ca")
+        );
+        assert_eq!(
+            default_ca_dir(Path::new(":memory:")),
+            Path::new("credspec-ca")
+        );
+        let file = parse("ca_dir = \"certs/ca\"").unwrap();
+        assert_eq!(file.ca_dir.as_deref(), Some(Path::new("certs/ca")));
     }
 
     #[test]

@@ -5,7 +5,11 @@
 //!                   [--twilio-account AC...:TOKEN]... [--twilio-api-key SK...:SECRET:AC...]...
 //!                   [--telnyx-api-key KEY]... [--strict] [--log info]
 //!                   [--rate-limit N/s|N/min|N/h[,burst=B]]
+//!                   [--ca-dir DIR] [--https-addr ADDR]
 //! ```
+//!
+//! The address also serves as an HTTPS proxy for the vendor hosts (`CONNECT
+//! notify.twilio.com:443`), with certificates of a local CA whose `ca.pem` path it prints.
 //!
 //! With no account option it creates a development account (kept in the database) and
 //! prints its credentials. It prints each API's base URL, serves until SIGINT or SIGTERM,

@@ -441,3 +441,70 @@ async fn the_ca_survives_a_restart_and_its_key_is_private() {
     assert!(client.connect(name, stream).await.is_ok());
     second.stop().await;
 }
+
+/// The binary prints where `ca.pem` is, serves CONNECT on its one port, and finds the same
+/// CA on its next start.
+#[test]
+fn the_binary_prints_the_ca_and_proxies() {
+    use std::io::{BufRead as _, Read as _, Write as _};
+    let dir = tempfile::tempdir().unwrap();
+    let ca_dir = dir.path().join("ca");
+    let start = || {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_credspec-emulator"))
+            .args([
+                "--db",
+                ":memory:",
+                "--addr",
+                "127.0.0.1:0",
+                "--log",
+                "error",
+            ])
+            .arg("--ca-dir")
+            .arg(&ca_dir)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut addr = None;
+        let mut proxy = None;
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            if let Some(rest) = line.strip_prefix("credspec-emulator listening on http://") {
+                addr = rest.split(' ').next().map(str::to_owned);
+            }
+            if line.starts_with("HTTPS proxy:") {
+                proxy = Some(line);
+                break;
+            }
+        }
+        (child, addr.unwrap(), proxy.unwrap())
+    };
+    let (mut child, addr, line) = start();
+    let ca_pem = ca_dir.join("ca.pem");
+    assert!(line.contains(&ca_pem.display().to_string()), "{line}");
+    assert!(
+        line.contains(&format!("HTTPS_PROXY=http://{addr}")),
+        "{line}"
+    );
+    let pem = std::fs::read(&ca_pem).unwrap();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 403 Forbidden\r\n"), "{answer}");
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(b"CONNECT api.telnyx.com:443 HTTP/1.1\r\nHost: api.telnyx.com:443\r\n\r\n")
+        .unwrap();
+    let mut established = [0u8; 39];
+    stream.read_exact(&mut established).unwrap();
+    assert_eq!(&established, b"HTTP/1.1 200 Connection established\r\n\r\n");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (mut child, _, _) = start();
+    assert_eq!(std::fs::read(&ca_pem).unwrap(), pem, "the same CA");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
