@@ -851,6 +851,8 @@ fn the_binary_opens_the_admin_api_with_its_token_and_preloads_its_seed() {
         .args(["--admin", "--admin-token", ADMIN])
         .arg("--seed")
         .arg(&seed)
+        .arg("--ca-dir")
+        .arg(dir.path().join("ca"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

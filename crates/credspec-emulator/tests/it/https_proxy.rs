@@ -477,9 +477,10 @@ fn the_binary_prints_the_ca_and_proxies() {
                 break;
             }
         }
-        (child, addr.unwrap(), proxy.unwrap())
+        // The reader is kept: a closed pipe would fail the binary's next start line.
+        (child, lines, addr.unwrap(), proxy.unwrap())
     };
-    let (mut child, addr, line) = start();
+    let (mut child, _out, addr, line) = start();
     let ca_pem = ca_dir.join("ca.pem");
     assert!(line.contains(&ca_pem.display().to_string()), "{line}");
     assert!(
@@ -503,7 +504,7 @@ fn the_binary_prints_the_ca_and_proxies() {
     assert_eq!(&established, b"HTTP/1.1 200 Connection established\r\n\r\n");
     child.kill().unwrap();
     child.wait().unwrap();
-    let (mut child, _, _) = start();
+    let (mut child, _out, _, _) = start();
     assert_eq!(std::fs::read(&ca_pem).unwrap(), pem, "the same CA");
     child.kill().unwrap();
     child.wait().unwrap();
