@@ -370,11 +370,23 @@ fn paired(
     fetched: &[(Workload, Arc<Server>, Arc<Vec<Client>>)],
 ) -> Vec<String> {
     let find = |w: Workload| fetched.iter().find(|(f, _, _)| *f == w);
-    let (Some((_, emulator, emulator_clients)), Some((_, bare, bare_clients))) =
+    let (Some((_, emulator, _)), Some((_, bare, _))) =
         (find(Workload::Fetch), find(Workload::Bare))
     else {
         return Vec::new();
     };
+    // Fresh connections: the emulator closes those idle for 60 s, as the ones of the
+    // criterion benches may have been while the other workloads ran.
+    let reconnect = |server: &Arc<Server>| {
+        runtime.block_on(async {
+            let mut clients = Vec::with_capacity(CLIENTS);
+            for _ in 0..CLIENTS {
+                clients.push(connect(server.addr).await);
+            }
+            Arc::new(clients)
+        })
+    };
+    let (emulator_clients, bare_clients) = (&reconnect(emulator), &reconnect(bare));
     let rate = |server: &Arc<Server>, clients: &Arc<Vec<Client>>, level: LevelFilter| {
         log.modify(|filter| *filter = level)
             .expect("the log level changes");
