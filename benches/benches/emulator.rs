@@ -26,7 +26,10 @@
 //! At the end the bench prints `fetch / bare` and `fetch-logged / bare`, each the ratio of
 //! the median requests/s of the two workloads' samples in this run.
 #![allow(clippy::expect_used, reason = "a bench stops on a broken setup")]
-#![allow(clippy::print_stderr, reason = "the bench prints the ratios it computed")]
+#![allow(
+    clippy::print_stderr,
+    reason = "the bench prints the ratios it computed"
+)]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -314,7 +317,7 @@ fn emulator(c: &mut Criterion) {
             log.modify(|filter| *filter = level)
                 .expect("the log level changes");
             if matches!(workload, Workload::Fetch | Workload::Bare) {
-                fetched.push((workload, Arc::clone(&server), Arc::clone(&clients)));
+                fetched.push((workload, Arc::clone(&server)));
             }
             let rate = Arc::clone(rates.entry(workload.name()).or_default());
             group.bench_function(workload.name(), |b| {
@@ -367,11 +370,10 @@ fn paired(
     runtime: &tokio::runtime::Runtime,
     log: &LogLevel,
     name: &str,
-    fetched: &[(Workload, Arc<Server>, Arc<Vec<Client>>)],
+    fetched: &[(Workload, Arc<Server>)],
 ) -> Vec<String> {
-    let find = |w: Workload| fetched.iter().find(|(f, _, _)| *f == w);
-    let (Some((_, emulator, _)), Some((_, bare, _))) =
-        (find(Workload::Fetch), find(Workload::Bare))
+    let find = |w: Workload| fetched.iter().find(|(f, _)| *f == w);
+    let (Some((_, emulator)), Some((_, bare))) = (find(Workload::Fetch), find(Workload::Bare))
     else {
         return Vec::new();
     };
@@ -423,18 +425,16 @@ fn paired(
         median(logged_rates),
         median(bare_rates),
     );
-    vec![
-        format!(
-            "emulator/{name} paired ({ROUNDS} rounds of {ROUND_REQUESTS}): fetch {:.1}k/s, \
+    vec![format!(
+        "emulator/{name} paired ({ROUNDS} rounds of {ROUND_REQUESTS}): fetch {:.1}k/s, \
              fetch-logged {:.1}k/s, bare {:.1}k/s (medians); fetch / bare {:.0}%, \
              fetch-logged / bare {:.0}% (median of the rounds' ratios)",
-            own / 1000.0,
-            own_logged / 1000.0,
-            limit / 1000.0,
-            plain.median() * 100.0,
-            logged.median() * 100.0
-        ),
-    ]
+        own / 1000.0,
+        own_logged / 1000.0,
+        limit / 1000.0,
+        plain.median() * 100.0,
+        logged.median() * 100.0
+    )]
 }
 
 criterion_group! {

@@ -210,11 +210,7 @@ pub(crate) fn get_push(
 }
 
 /// Deletes one push credential of the account; false when it has none of that id.
-pub(crate) fn delete_push(
-    tx: &Connection,
-    account: &UserId,
-    id: &str,
-) -> Result<bool, StoreError> {
+pub(crate) fn delete_push(tx: &Connection, account: &UserId, id: &str) -> Result<bool, StoreError> {
     delete(tx, PUSH, account, id)
 }
 
