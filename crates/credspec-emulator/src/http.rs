@@ -2,6 +2,7 @@
 //! vendor-host routing, `Host` hygiene, the answer to an undeclared method and the request
 //! log.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -254,21 +255,24 @@ fn name_rules(response: &mut Response, header: &'static str, violations: &[Viola
     }
 }
 
-/// The host a request names (`Host` header, or the URI's authority), without the port.
-fn request_host(headers: &HeaderMap, uri: &Uri) -> Option<String> {
+/// The host a request names (`Host` header, or the URI's authority), without the port or a
+/// trailing dot, lower-cased; borrowed unless it has upper-case letters (every request
+/// passes here, most with a host that names no vendor).
+fn request_host<'a>(headers: &'a HeaderMap, uri: &'a Uri) -> Option<Cow<'a, str>> {
     let host = headers
         .get(HOST)
         .and_then(|h| h.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| uri.authority().map(|a| a.as_str().to_owned()))?;
-    let host = host.rsplit_once(':').map_or(host.as_str(), |(h, port)| {
-        if port.bytes().all(|b| b.is_ascii_digit()) {
-            h
-        } else {
-            host.as_str()
-        }
-    });
-    Some(host.trim_end_matches('.').to_ascii_lowercase())
+        .or_else(|| uri.authority().map(axum::http::uri::Authority::as_str))?;
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let host = host.trim_end_matches('.');
+    Some(if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(host)
+    })
 }
 
 /// The base path of the API whose vendor host the request names: a product host

@@ -4,9 +4,10 @@
 //!   written by a newer emulator is refused rather than misread.
 //! - A file database runs in WAL mode with `synchronous = FULL`, so a write the emulator has
 //!   acknowledged survives a crash or a restart.
-//! - Writes are group-committed: each write is queued, and whoever holds the write
-//!   connection next runs every queued write in one `BEGIN IMMEDIATE` transaction, each
-//!   write inside its own savepoint, then commits once. A write sees every write queued
+//! - Writes are group-committed: each write is queued, and one writer task at a time (on
+//!   tokio's blocking pool, started by the first write that finds none running) takes every
+//!   queued write and runs them in one `BEGIN IMMEDIATE` transaction, each write inside its
+//!   own savepoint, commits once, answers them, and goes on while writes are queued. A write sees every write queued
 //!   before it, so limits are checked and the row written under the same write lock and
 //!   concurrent requests (even from two processes on the same file) can never exceed a
 //!   limit; a refused or failed write rolls back its savepoint only. Handlers answer 2xx
@@ -183,11 +184,18 @@ type Answer = Box<dyn FnOnce(Result<(), &StoreError>) + Send>;
 /// A queued write.
 type Job = Box<dyn FnOnce(&Transaction<'_>) -> Finish + Send>;
 
+/// Writes waiting for the next batch, and whether a writer task is running (it takes them).
+#[derive(Default)]
+struct Queue {
+    jobs: Vec<Job>,
+    running: bool,
+}
+
 struct Shared {
     /// The write connection; an in-memory database's only connection.
     writer: Mutex<Connection>,
     /// Writes waiting for the next batch.
-    queue: Mutex<Vec<Job>>,
+    queue: Mutex<Queue>,
     /// A file database's read connections (empty for `:memory:`).
     readers: Vec<Mutex<Connection>>,
     /// Where the next read starts looking for a free connection.
@@ -270,7 +278,7 @@ impl Store {
         Ok(Self {
             shared: Arc::new(Shared {
                 writer: Mutex::new(writer),
-                queue: Mutex::new(Vec::new()),
+                queue: Mutex::new(Queue::default()),
                 readers,
                 next_reader: AtomicUsize::new(0),
             }),
@@ -278,16 +286,30 @@ impl Store {
     }
 
     /// Reads in one (deferred) transaction, so counts and pages agree.
+    ///
+    /// The transaction is opened and ended by prepared statements kept with the
+    /// connection: `Connection::transaction` parses `BEGIN DEFERRED` and `ROLLBACK` again on
+    /// every call, which was half the cost of a point read (issue 15 §5).
     pub(crate) async fn read<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         fn run<T>(
             conn: &mut Connection,
-            f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+            f: impl FnOnce(&Connection) -> Result<T, StoreError>,
         ) -> Result<T, StoreError> {
-            let tx = conn.transaction()?;
-            f(&tx)
+            conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
+            let read = f(conn);
+            // Nothing was written: ending the transaction only releases its snapshot, so
+            // it is ended whatever `f` answered.
+            let end = conn.prepare_cached("COMMIT")?.execute([]);
+            if end.is_err() && !conn.is_autocommit() {
+                // Never leave the connection inside a transaction for the next read.
+                let _ = conn.prepare_cached("ROLLBACK")?.execute([]);
+            }
+            let read = read?;
+            end?;
+            Ok(read)
         }
         let shared = &self.shared;
         let all = shared.read_connections();
@@ -335,11 +357,18 @@ impl Store {
                 }),
             }
         });
-        lock(&self.shared.queue).push(job);
-        let shared = Arc::clone(&self.shared);
-        // The batch this write lands in may be run by another write's task; the handle is
-        // not needed, the answer comes through the channel.
-        drop(tokio::task::spawn_blocking(move || shared.run_batch()));
+        let start = {
+            let mut queue = lock(&self.shared.queue);
+            queue.jobs.push(job);
+            !std::mem::replace(&mut queue.running, true)
+        };
+        if start {
+            // One writer task at a time: a task per write (as before) kept one blocking
+            // thread per write in flight waiting on the write connection, 512 threads under
+            // 256 connections. The handle is not needed, the answer comes through the channel.
+            let shared = Arc::clone(&self.shared);
+            drop(tokio::task::spawn_blocking(move || shared.run_batches()));
+        }
         receive
             .await
             .map_err(|_| StoreError::Task(String::from("the write was dropped unanswered")))?
@@ -423,25 +452,48 @@ impl Shared {
         }
     }
 
-    /// Runs every queued write in one transaction and answers each after the commit.
-    fn run_batch(&self) {
-        let mut conn = lock(&self.writer);
-        let jobs = std::mem::take(&mut *lock(&self.queue));
-        if jobs.is_empty() {
-            // An earlier batch took this write along.
-            return;
+    /// The writer task: runs batches until no write is queued, then says it has stopped (under
+    /// the queue's lock, so a write queued after that starts a new one).
+    fn run_batches(&self) {
+        /// Should a write panic, the next write starts a new writer task.
+        struct Running<'a>(&'a Shared);
+        impl Drop for Running<'_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    lock(&self.0.queue).running = false;
+                }
+            }
         }
+        let _running = Running(self);
+        loop {
+            let conn = lock(&self.writer);
+            let jobs = {
+                let mut queue = lock(&self.queue);
+                if queue.jobs.is_empty() {
+                    queue.running = false;
+                    return;
+                }
+                std::mem::take(&mut queue.jobs)
+            };
+            Self::run_batch(conn, jobs);
+        }
+    }
+
+    /// Runs `jobs` in one transaction, releases the write connection, and answers each
+    /// write after the commit.
+    fn run_batch(mut conn: MutexGuard<'_, Connection>, jobs: Vec<Job>) {
         let mut finished = Vec::with_capacity(jobs.len());
         let committed = (|| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Prepared once per connection, not parsed again for every write.
+            let step = |sql: &str| tx.prepare_cached(sql)?.execute([]);
             for job in jobs {
-                tx.execute_batch("SAVEPOINT write")?;
+                step("SAVEPOINT write")?;
                 let finish = job(&tx);
-                if finish.keep {
-                    tx.execute_batch("RELEASE write")?;
-                } else {
-                    tx.execute_batch("ROLLBACK TO write; RELEASE write")?;
+                if !finish.keep {
+                    step("ROLLBACK TO write")?;
                 }
+                step("RELEASE write")?;
                 finished.push(finish);
             }
             tx.commit()?;

@@ -7,7 +7,7 @@ use credspec_core::value::Tag;
 use credspec_telnyx::mobile_push_credentials::PushCredential;
 use credspec_telnyx::telephony_credentials::TelephonyCredential;
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Transaction, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde::de::DeserializeOwned;
 
 use super::StoreError;
@@ -63,7 +63,7 @@ pub(crate) type Keep<T> = Box<dyn Fn(&T) -> bool + Send>;
 /// Runs `SELECT count(*)` and a page of `resource`s under `conditions`; with `keep`, every
 /// matching row is decoded and filtered before paging.
 fn page<T: DeserializeOwned>(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     table: &'static str,
     conditions: &[(&str, Value)],
     page: PageRequest,
@@ -107,7 +107,7 @@ fn page<T: DeserializeOwned>(
 /// The decoded `resource`s of the rows matching `clause`, oldest first unless `clause`
 /// orders them.
 fn rows<T: DeserializeOwned>(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     table: &'static str,
     clause: &str,
     values: &[Value],
@@ -131,7 +131,7 @@ fn rows<T: DeserializeOwned>(
 }
 
 fn get<T: DeserializeOwned>(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     table: &'static str,
     account: &UserId,
     id: &str,
@@ -146,7 +146,7 @@ fn get<T: DeserializeOwned>(
 }
 
 fn delete(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     table: &'static str,
     account: &UserId,
     id: &str,
@@ -168,7 +168,7 @@ pub(crate) struct PushFilter {
 
 /// Whether `alias` names one of the account's push credentials.
 pub(crate) fn push_alias_taken(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &UserId,
     alias: &str,
 ) -> Result<bool, StoreError> {
@@ -181,7 +181,7 @@ pub(crate) fn push_alias_taken(
 
 /// Stores a new push credential.
 pub(crate) fn insert_push(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &UserId,
     credential: &PushCredential,
 ) -> Result<(), StoreError> {
@@ -202,7 +202,7 @@ pub(crate) fn insert_push(
 
 /// One push credential of the account.
 pub(crate) fn get_push(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &UserId,
     id: &str,
 ) -> Result<Option<PushCredential>, StoreError> {
@@ -210,17 +210,13 @@ pub(crate) fn get_push(
 }
 
 /// Deletes one push credential of the account; false when it has none of that id.
-pub(crate) fn delete_push(
-    tx: &Transaction<'_>,
-    account: &UserId,
-    id: &str,
-) -> Result<bool, StoreError> {
+pub(crate) fn delete_push(tx: &Connection, account: &UserId, id: &str) -> Result<bool, StoreError> {
     delete(tx, PUSH, account, id)
 }
 
 /// A page of the account's push credentials, oldest first, and how many match.
 pub(crate) fn list_push(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &UserId,
     filter: &PushFilter,
     request: PageRequest,
@@ -261,7 +257,7 @@ fn telephony_columns(credential: &TelephonyCredential) -> TelephonyColumns {
 
 /// How many of the account's credentials hold `tag`, not counting `except`.
 pub(crate) fn count_on_tag(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &UserId,
     tag: &Tag,
     except: Option<&str>,
@@ -277,7 +273,7 @@ pub(crate) fn count_on_tag(
 
 /// Stores a new telephony credential, on `tag` if given.
 pub(crate) fn insert_telephony(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &UserId,
     credential: &TelephonyCredential,
     tag: Option<&Tag>,
@@ -304,7 +300,7 @@ pub(crate) fn insert_telephony(
 
 /// Replaces a telephony credential; moves it to `tag` when given.
 pub(crate) fn update_telephony(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &UserId,
     credential: &TelephonyCredential,
     tag: Option<&Tag>,
@@ -332,7 +328,7 @@ pub(crate) fn update_telephony(
 
 /// One telephony credential of the account, as stored (`expired` not yet recomputed).
 pub(crate) fn get_telephony(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &UserId,
     id: &str,
 ) -> Result<Option<TelephonyCredential>, StoreError> {
@@ -341,7 +337,7 @@ pub(crate) fn get_telephony(
 
 /// Deletes one telephony credential of the account.
 pub(crate) fn delete_telephony(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &UserId,
     id: &str,
 ) -> Result<bool, StoreError> {
@@ -351,7 +347,7 @@ pub(crate) fn delete_telephony(
 /// A page of the account's telephony credentials, oldest first, and how many match;
 /// `keep` (when given) filters further, such as by state.
 pub(crate) fn list_telephony(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &UserId,
     filter: &TelephonyFilter,
     keep: Option<Keep<TelephonyCredential>>,

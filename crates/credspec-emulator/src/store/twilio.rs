@@ -10,7 +10,7 @@ use credspec_core::value::CommsCredentialType;
 use credspec_twilio::classic::CredentialResource;
 use credspec_twilio::comms::PushNotificationCredential;
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Transaction, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::StoreError;
 use super::telnyx::{decode, encode};
@@ -25,7 +25,7 @@ fn count(n: usize) -> i64 {
 
 /// Stores a new classic credential in `store`.
 pub(crate) fn insert_classic(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     store: &str,
     sid: &str,
@@ -42,7 +42,7 @@ pub(crate) fn insert_classic(
 
 /// Replaces a classic credential's resource.
 pub(crate) fn update_classic(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     store: &str,
     sid: &str,
@@ -59,7 +59,7 @@ pub(crate) fn update_classic(
 
 /// One classic credential of the account in `store`.
 pub(crate) fn get_classic(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     store: &str,
     sid: &str,
@@ -76,7 +76,7 @@ pub(crate) fn get_classic(
 
 /// Deletes one classic credential; false when the account has none of that sid there.
 pub(crate) fn delete_classic(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     store: &str,
     sid: &str,
@@ -91,7 +91,7 @@ pub(crate) fn delete_classic(
 
 /// Up to `limit` classic credentials from `offset`, oldest first.
 pub(crate) fn list_classic(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     store: &str,
     offset: u64,
@@ -122,7 +122,7 @@ fn corrupt(table: &'static str, id: &str, message: String) -> StoreError {
 
 /// The account's Apps and their credentials, oldest first: what the Comms rules plan on.
 pub(crate) fn comms_snapshot(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
 ) -> Result<CommsAccount, StoreError> {
     let mut statement = tx.prepare_cached(
@@ -174,7 +174,7 @@ pub(crate) fn comms_snapshot(
 
 /// Creates an App.
 pub(crate) fn insert_app(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     name: &AppName,
     is_default: bool,
@@ -188,7 +188,7 @@ pub(crate) fn insert_app(
 
 /// Makes `name` the account's default App.
 pub(crate) fn set_default_app(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     name: &AppName,
 ) -> Result<(), StoreError> {
@@ -199,7 +199,7 @@ pub(crate) fn set_default_app(
 
 /// Deletes an App (its credentials are deleted by the caller).
 pub(crate) fn delete_app(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     name: &AppName,
 ) -> Result<(), StoreError> {
@@ -210,7 +210,7 @@ pub(crate) fn delete_app(
 
 /// Stores a new Comms credential (its App, type and default flag are taken from it).
 pub(crate) fn insert_comms(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     credential: &PushNotificationCredential,
 ) -> Result<(), StoreError> {
@@ -238,7 +238,7 @@ pub(crate) fn insert_comms(
 
 /// Replaces a Comms credential's resource (tags, `updatedAt`).
 pub(crate) fn update_comms(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     credential: &PushNotificationCredential,
 ) -> Result<(), StoreError> {
@@ -253,7 +253,7 @@ pub(crate) fn update_comms(
 
 /// Sets a Comms credential's default flag.
 pub(crate) fn set_comms_default(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     id: &CommsCredentialId,
     is_default: bool,
@@ -267,7 +267,7 @@ pub(crate) fn set_comms_default(
 
 /// Deletes a Comms credential.
 pub(crate) fn delete_comms(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     id: &CommsCredentialId,
 ) -> Result<(), StoreError> {
@@ -278,7 +278,7 @@ pub(crate) fn delete_comms(
 
 /// The resources of the rows matching `clause`, with `isDefault` from its column.
 fn comms_rows(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     clause: &str,
     values: &[Value],
 ) -> Result<Vec<PushNotificationCredential>, StoreError> {
@@ -305,7 +305,7 @@ fn comms_rows(
 
 /// One Comms credential of the account.
 pub(crate) fn get_comms(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     id: &CommsCredentialId,
 ) -> Result<Option<PushNotificationCredential>, StoreError> {
@@ -323,7 +323,7 @@ pub(crate) fn get_comms(
 /// Up to `limit` of the account's Comms credentials from `offset`, oldest first, in
 /// `app_name` when given.
 pub(crate) fn list_comms(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     account: &AccountSid,
     app_name: Option<&str>,
     offset: u64,
