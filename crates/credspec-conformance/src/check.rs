@@ -65,6 +65,16 @@ pub(crate) const CHECKS: &[(CheckKind, Check)] = &[
     (CheckKind::Error, error::check),
 ];
 
+/// The checks of an exchange no case wrote (one the proxy saw): those of [`CHECKS`] that
+/// need no documented body or expected code, the error check judging the format alone.
+pub(crate) const OBSERVED_CHECKS: &[(CheckKind, Check)] = &[
+    (CheckKind::Status, status::check),
+    (CheckKind::Headers, headers::check),
+    (CheckKind::Schema, schema::check),
+    (CheckKind::Domain, domain::on_exchange),
+    (CheckKind::Error, error::format),
+];
+
 /// A JSON value as text: a string without its quotes.
 pub(crate) fn string_of(value: &Value) -> String {
     match value {

@@ -202,23 +202,7 @@ pub fn prepare(
         headers.push((k.clone(), reveal(v)?));
     }
     let method = request.method.to_ascii_uppercase();
-    let mut curl = format!("curl -sS -X {method} {}", shell_quote(&url));
-    for (k, v) in &headers {
-        let shown = if k.eq_ignore_ascii_case("authorization") {
-            let scheme = v.split(' ').next().unwrap_or("");
-            format!("{scheme} ***")
-        } else {
-            v.clone()
-        };
-        curl.push_str(&format!(" -H {}", shell_quote(&format!("{k}: {shown}"))));
-    }
-    if let Some(b) = &masked_body {
-        let mut shown: String = b.chars().take(2048).collect();
-        if shown.len() < b.len() {
-            shown.push_str("...");
-        }
-        curl.push_str(&format!(" --data-binary {}", shell_quote(&shown)));
-    }
+    let curl = curl(&method, &url, &headers, masked_body.as_deref());
     Ok(Prepared {
         method,
         url,
@@ -259,4 +243,32 @@ pub async fn send(client: &reqwest::Client, prepared: &Prepared) -> Result<Respo
         headers,
         body,
     })
+}
+
+/// A request as a curl command, its `Authorization` reduced to the scheme and the body
+/// shown as given (the caller passes it with its secrets already masked), cut at 2 KiB.
+pub fn curl(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    masked_body: Option<&str>,
+) -> String {
+    let mut curl = format!("curl -sS -X {method} {}", shell_quote(url));
+    for (k, v) in headers {
+        let shown = if k.eq_ignore_ascii_case("authorization") {
+            let scheme = v.split(' ').next().unwrap_or("");
+            format!("{scheme} ***")
+        } else {
+            v.clone()
+        };
+        curl.push_str(&format!(" -H {}", shell_quote(&format!("{k}: {shown}"))));
+    }
+    if let Some(b) = masked_body {
+        let mut shown: String = b.chars().take(2048).collect();
+        if shown.len() < b.len() {
+            shown.push_str("...");
+        }
+        curl.push_str(&format!(" --data-binary {}", shell_quote(&shown)));
+    }
+    curl
 }

@@ -21,6 +21,7 @@
 //!   schema.
 //! - [`normalize`]: redacted, sorted responses for snapshots.
 //! - [`report`]: summary table, JUnit XML, JSON.
+//! - [`observe`]: the same checks on exchanges no case wrote (what `credspec proxy` sees).
 //! - [`coverage`]: the matrix of operations × check kinds a run exercised.
 //! - [`generate`]: cases the documents imply without a case file (the protocol phase).
 //! - [`harness`]: the suite as `cargo test`, one named test per case, for this workspace
@@ -48,6 +49,7 @@ pub mod generate;
 pub mod harness;
 pub mod known;
 pub mod normalize;
+pub mod observe;
 pub mod report;
 pub mod runner;
 pub mod spec;

@@ -6,5 +6,6 @@ mod emulator;
 mod generate;
 mod harness;
 mod known;
+mod observe;
 mod report;
 mod specs;
