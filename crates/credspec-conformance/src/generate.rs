@@ -46,7 +46,7 @@ mod stateful;
 pub use shrink::{BUDGET, Shrinker, shrink, shrink_failures};
 pub use stateful::Sequences;
 
-use crate::spec::{ApiId, ApiSpec, Auth, Case, CaseKind, Request, SpecSet};
+use crate::spec::{ApiId, ApiSpec, Auth, Case, CaseKind, Expect, Request, SpecSet, Step};
 
 /// Methods a path may answer 405 for.
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -297,19 +297,43 @@ fn use_after_delete(
 
 /// The first positive case's create on the collection of `api`, and its status.
 fn documented_create(specs: &SpecSet, api: ApiId) -> Option<(&Request, u16)> {
+    documented_creates(specs, api)
+        .find_map(|(request, expect)| Some((request, expect.status.all().first().copied()?)))
+}
+
+/// The documented positive creates on the collection of `api` (vendor profile, valid
+/// credentials), each with what it expects.
+fn documented_creates(specs: &SpecSet, api: ApiId) -> impl Iterator<Item = (&Request, &Expect)> {
     let row = api.api();
-    specs.cases().iter().find_map(|c| {
-        let request = c.request.as_ref()?;
-        let expect = c.expect.as_ref()?;
-        (c.api == api
-            && c.kind == CaseKind::Positive
-            && c.profile.is_none()
-            && request.method == "POST"
-            && request.path == row.collection_path
-            && request.auth == Auth::Valid)
-            .then(|| Some((request, expect.status.all().first().copied()?)))
-            .flatten()
-    })
+    specs
+        .cases()
+        .iter()
+        .filter(move |c| c.api == api && c.kind == CaseKind::Positive && c.profile.is_none())
+        .filter_map(|c| Some((c.request.as_ref()?, c.expect.as_ref()?)))
+        .filter(move |(request, _)| {
+            request.method == "POST"
+                && request.path == row.collection_path
+                && request.auth == Auth::Valid
+        })
+}
+
+/// The steps of `api`'s scenarios (vendor profile) that a generated case can send again as
+/// they stand: on the API's own site and region, once, with valid credentials and no query.
+fn plain_steps(specs: &SpecSet, api: ApiId) -> impl Iterator<Item = &Step> {
+    specs
+        .cases()
+        .iter()
+        .filter(move |c| c.api == api && c.kind == CaseKind::Scenario && c.profile.is_none())
+        .flat_map(|c| &c.steps)
+        .filter(|step| {
+            step.api.is_none()
+                && step.region.is_none()
+                && step.site.is_none()
+                && step.repeat.is_none()
+                && step.for_each.is_none()
+                && step.request.auth == Auth::Valid
+                && step.request.query.is_empty()
+        })
 }
 
 /// Statuses that answer something other than the body: auth, a missing resource, the
@@ -452,43 +476,31 @@ fn step_template<'s>(
     operation: &str,
 ) -> Option<(&'s Request, String)> {
     let row = api.api();
-    specs
-        .cases()
-        .iter()
-        .filter(|c| c.api == api && c.kind == CaseKind::Scenario && c.profile.is_none())
-        .flat_map(|c| &c.steps)
-        .find_map(|step| {
-            let r = &step.request;
-            let var = r
-                .path
-                .strip_prefix(row.collection_path)?
-                .strip_prefix("/{{")?
-                .strip_suffix("}}")?;
-            (step.api.is_none()
-                && step.region.is_none()
-                && step.site.is_none()
-                && step.repeat.is_none()
-                && step.for_each.is_none()
-                && r.operation == operation
-                && r.auth == Auth::Valid
-                && r.query.is_empty()
-                && r.body.is_some()
-                && !var.contains('}')
-                && step
-                    .expect
-                    .status
-                    .all()
-                    .iter()
-                    .all(|s| (200..300).contains(s)))
-            .then(|| (r, var.to_owned()))
-        })
+    plain_steps(specs, api).find_map(|step| {
+        let r = &step.request;
+        let var = r
+            .path
+            .strip_prefix(row.collection_path)?
+            .strip_prefix("/{{")?
+            .strip_suffix("}}")?;
+        (r.operation == operation
+            && r.body.is_some()
+            && !var.contains('}')
+            && step
+                .expect
+                .status
+                .all()
+                .iter()
+                .all(|s| (200..300).contains(s)))
+        .then(|| (r, var.to_owned()))
+    })
 }
 
 fn body_template<'s>(
     specs: &'s SpecSet,
     api: ApiId,
     operation: &str,
-) -> Option<(&'s Request, Option<&'s crate::spec::Expect>)> {
+) -> Option<(&'s Request, Option<&'s Expect>)> {
     specs.cases().iter().find_map(|c| {
         let request = c.request.as_ref()?;
         (c.api == api

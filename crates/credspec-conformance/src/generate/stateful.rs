@@ -25,7 +25,7 @@ use proptest::strategy::{BoxedStrategy, Just, Strategy, ValueTree};
 use serde_json::{Value, json};
 
 use super::{PREFIX, case, documented_code, request_json, short, text_strategy};
-use crate::spec::{ApiId, ApiSpec, Auth, Body, Case, CaseKind, Refusal, SpecSet, StateEffect};
+use crate::spec::{ApiId, ApiSpec, Body, Case, Refusal, SpecSet, StateEffect};
 use credspec_core::api::Shape;
 
 /// How many values each pool of a member holds: few, so that values repeat.
@@ -210,47 +210,21 @@ impl<'s> Model<'s> {
             }
         }
         // Creates: the documented positive creates on the collection.
-        let mut documented = Vec::new();
-        for c in specs
-            .cases()
-            .iter()
-            .filter(|c| c.api == api && c.kind == CaseKind::Positive && c.profile.is_none())
-        {
-            let (Some(request), Some(expect)) = (&c.request, &c.expect) else {
-                continue;
-            };
-            if request.method == "POST"
-                && request.path == row.collection_path
-                && request.auth == Auth::Valid
-                && request.query.is_empty()
-            {
-                documented.push((true, request, expect));
-            }
-        }
+        let mut documented: Vec<_> = super::documented_creates(specs, api)
+            .filter(|(request, _)| request.query.is_empty())
+            .map(|(request, expect)| (true, request, expect))
+            .collect();
         // Operations on one resource: the documented successful steps of scenarios.
-        for c in specs
-            .cases()
-            .iter()
-            .filter(|c| c.api == api && c.kind == CaseKind::Scenario && c.profile.is_none())
-        {
-            for step in &c.steps {
-                let r = &step.request;
-                if step.api.is_some()
-                    || step.site.is_some()
-                    || step.region.is_some()
-                    || step.repeat.is_some()
-                    || step.for_each.is_some()
-                    || r.auth != Auth::Valid
-                    || !r.query.is_empty()
-                    || matches!(r.method.as_str(), "GET" | "DELETE")
-                    || item_tail(&r.path, row.collection_path).is_none()
-                    || step.expect.status.all().len() != 1
-                {
-                    continue;
-                }
-                documented.push((false, r, &step.expect));
-            }
-        }
+        documented.extend(
+            super::plain_steps(specs, api)
+                .filter(|step| {
+                    let r = &step.request;
+                    !matches!(r.method.as_str(), "GET" | "DELETE")
+                        && item_tail(&r.path, row.collection_path).is_some()
+                        && step.expect.status.all().len() == 1
+                })
+                .map(|step| (false, &step.request, &step.expect)),
+        );
         for (create, request, expect) in documented {
             let Some(status) = expect.status.first().filter(|s| (200..300).contains(s)) else {
                 continue;
