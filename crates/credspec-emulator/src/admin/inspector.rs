@@ -19,9 +19,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use credspec_core::api::ApiId;
-use credspec_core::secret::{
-    MASK, is_secret_name as secret_name, looks_secret as secret_text, mask_json as mask,
-};
+use credspec_core::secret::{MASK, is_secret_name, looks_secret, mask_json};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -187,7 +185,7 @@ fn form_object(bytes: &[u8]) -> Value {
         object.insert(name.into_owned(), Value::from(value.into_owned()));
     }
     let mut value = Value::Object(object);
-    mask(&mut value);
+    mask_json(&mut value);
     value
 }
 
@@ -200,7 +198,7 @@ fn masked_body(media_type: Option<&str>, bytes: &[u8]) -> Value {
         Some(m) if m == "application/json" || m.ends_with("+json") => {
             match serde_json::from_slice::<Value>(bytes) {
                 Ok(mut value) => {
-                    mask(&mut value);
+                    mask_json(&mut value);
                     value
                 }
                 Err(_) => Value::from(format!("{MASK} ({} bytes, not JSON)", bytes.len())),
@@ -214,7 +212,7 @@ fn masked_body(media_type: Option<&str>, bytes: &[u8]) -> Value {
 fn mask_query(query: &str) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-        if secret_name(&name) || secret_text(&value) {
+        if is_secret_name(&name) || looks_secret(&value) {
             out.append_pair(&name, MASK);
         } else {
             out.append_pair(&name, &value);
@@ -290,7 +288,7 @@ mod tests {
             "content": {"privateKey": "k", "note": "-----BEGIN RSA PRIVATE KEY----- x"},
             "list": [{"Secret": "s"}], "data": "eyJhbGciOiJIUzUxMiJ9.e30.sig",
         });
-        mask(&mut value);
+        mask_json(&mut value);
         let text = value.to_string();
         for leaked in ["BEGIN", "\"k\"", "\"p\"", "\"s\"", "eyJ", "\"e\""] {
             assert!(!text.contains(leaked), "{leaked} in {text}");
