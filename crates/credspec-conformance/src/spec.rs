@@ -141,6 +141,32 @@ pub enum StateEffect {
         /// The refusal of the create past the limit.
         refusal: Refusal,
     },
+    /// At most `limit` distinct values of this create member among live resources
+    /// (`"limit_distinct": "appName"`: the Comms Apps of an account); a create with a new
+    /// value is refused at the limit, and a value goes when its last resource goes. The limit
+    /// is core's, for the rule.
+    LimitDistinct {
+        /// The member.
+        member: String,
+        /// Core's limit.
+        limit: usize,
+        /// The refusal of the create with a new value at the limit.
+        refusal: Refusal,
+    },
+    /// One live resource of each group is its default (`"default_per": ["appName",
+    /// "credentialType"], "flag": "isDefault", "at": "/isDefault"`): the first of a group is
+    /// its default whatever the request says; a create or update sending `flag` true makes
+    /// the resource the default and demotes the previous one; an update sending it false on
+    /// the default hands it to the oldest other of the group, if there is one; deleting the
+    /// default promotes the oldest remaining one. A fetch answers the flag at `at`.
+    DefaultPer {
+        /// The members whose values make a group.
+        group: Vec<String>,
+        /// The boolean request member that asks for the flag.
+        flag: String,
+        /// The pointer into a fetch answer where the flag is answered.
+        at: String,
+    },
     /// Once a documented answer reads `true` at this pointer (`"frozen_when":
     /// "/data/expired"`), the operations named in `refuses` are refused.
     Frozen {
@@ -195,6 +221,34 @@ impl StateRule {
                     .ok_or(format!("{rule}: core states no limit"))?,
                 refusal: refusal()?,
             }
+        } else if let Some(member) = value.get("limit_distinct").and_then(Value::as_str) {
+            StateEffect::LimitDistinct {
+                member: member.to_owned(),
+                limit: rule
+                    .limit()
+                    .ok_or(format!("{rule}: core states no limit"))?,
+                refusal: refusal()?,
+            }
+        } else if let Some(group) = value.get("default_per").and_then(Value::as_array) {
+            let text = |key: &str| {
+                value
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or(format!("{rule}: default_per without {key}"))
+            };
+            StateEffect::DefaultPer {
+                group: group
+                    .iter()
+                    .map(|m| {
+                        m.as_str()
+                            .map(str::to_owned)
+                            .ok_or(format!("{rule}: a default_per member is not a string"))
+                    })
+                    .collect::<Result<_, _>>()?,
+                flag: text("flag")?,
+                at: text("at")?,
+            }
         } else if let Some(when) = value.get("frozen_when").and_then(Value::as_str) {
             let mut refuses = BTreeMap::new();
             for (operation, answer) in value
@@ -212,7 +266,9 @@ impl StateRule {
                 refuses,
             }
         } else {
-            return Err(format!("{rule}: neither unique, limit_per nor frozen_when"));
+            return Err(format!(
+                "{rule}: none of unique, limit_per, limit_distinct, default_per and frozen_when"
+            ));
         };
         Ok(Self { rule, effect })
     }

@@ -1192,11 +1192,22 @@ async fn a_404_where_405_is_due_is_caught_by_the_generated_phase_alone() {
 }
 
 /// The state rules the case files check in one scenario each (Telnyx alias uniqueness, the
-/// Comms credential limit per App) are also found by the generated sequences, whose model
-/// reads them from the document's `x-credspec.state`: left unenforced, a create the model
-/// expects refused is answered, and the status check reports it.
+/// Comms App and credential limits, the Comms default credential of each type) are also
+/// found by the generated sequences, whose model reads them from the document's
+/// `x-credspec.state`: left unenforced, a create the model expects refused is answered, and
+/// the status check reports it; a Comms that never demotes a default answers `isDefault`
+/// true where the model expects false, and the body check reports it.
 #[tokio::test(flavor = "multi_thread")]
 async fn unenforced_state_rules_are_caught_by_the_generated_sequences() {
+    let never_demotes = Fault::rewrite(|seen, answer| {
+        if seen.method == "GET"
+            && seen.path.contains("/PushNotifications/Credentials/")
+            && let Some(body) = answer.json.as_mut().and_then(Value::as_object_mut)
+            && body.contains_key("isDefault")
+        {
+            body.insert("isDefault".into(), json!(true));
+        }
+    });
     let faults = [
         (
             Fault {
@@ -1204,6 +1215,7 @@ async fn unenforced_state_rules_are_caught_by_the_generated_sequences() {
                 ..Fault::default()
             },
             "mobile-push-credentials",
+            Status,
         ),
         (
             Fault {
@@ -1211,9 +1223,11 @@ async fn unenforced_state_rules_are_caught_by_the_generated_sequences() {
                 ..Fault::default()
             },
             "comms-v1",
+            Status,
         ),
+        (never_demotes, "comms-v1", BodyCheck),
     ];
-    for (fault, api) in faults {
+    for (fault, api, kind) in faults {
         let prefix = format!("{}{api}.sequence-", credspec_conformance::generate::PREFIX);
         let correct = run_with_generated(None, |c| c.id.starts_with(&prefix)).await;
         assert!(!correct.is_empty(), "{api}: no sequences");
@@ -1224,9 +1238,12 @@ async fn unenforced_state_rules_are_caught_by_the_generated_sequences() {
         let faulty = run_with_generated(Some(Arc::new(fault)), |c| c.id.starts_with(&prefix)).await;
         let caught: Vec<&CaseReport> = faulty
             .iter()
-            .filter(|r| r.status == CaseStatus::Failed && failed_kinds(r).contains(&Status))
+            .filter(|r| r.status == CaseStatus::Failed && failed_kinds(r).contains(&kind))
             .collect();
-        assert!(!caught.is_empty(), "{api}: no sequence caught the fault");
+        assert!(
+            !caught.is_empty(),
+            "{api}: no sequence caught the fault by {kind:?}"
+        );
     }
 }
 

@@ -6,9 +6,13 @@
 //! The model knows what the documents and core say, and nothing the emulator says:
 //! - which resources live, and the members each was last sent (echoed in fetches and
 //!   updates at the pointers the documented answers echo them at);
-//! - the `x-credspec.state` rules of the document ([`crate::spec::StateEffect`]): a unique
-//!   member (Telnyx aliases), a limit per member value (Comms credentials per App, core's
-//!   limit), and a frozen state (an expired Telnyx credential refuses update and token);
+//! - the `x-credspec.state` rules of the document ([`crate::spec::StateEffect`]), applied
+//!   in `stateful/state.rs`: a unique member (Telnyx aliases), a limit per member value
+//!   (Comms credentials per App, Telnyx credentials per tag; core's limits, on create and on
+//!   an update that sends the member), a limit of distinct values (Comms Apps per account,
+//!   an App going with its last credential), the default of each group (the Comms default
+//!   credential of each type in an App, read back in fetches) and a frozen state (an expired
+//!   Telnyx credential refuses update and token);
 //! - a deleted resource answers 404 to every operation on it;
 //! - a list walks a page of one at a time, and the model knows how many pages there are.
 //!
@@ -23,6 +27,10 @@ use std::collections::BTreeMap;
 use proptest::collection::vec;
 use proptest::strategy::{BoxedStrategy, Just, Strategy, ValueTree};
 use serde_json::{Value, json};
+
+mod state;
+
+use state::{Limit, State};
 
 use super::{PREFIX, case, documented_code, request_json, short, text_strategy};
 use crate::spec::{ApiId, ApiSpec, Body, Case, Refusal, SpecSet, StateEffect};
@@ -47,6 +55,8 @@ struct Template {
     freezes: bool,
     /// The members it sends that the pools draw (indices into [`Model::members`]).
     drawn: Vec<usize>,
+    /// The `default_per` rule's flag as it sends it.
+    flag: Option<bool>,
 }
 
 /// A member whose values come from a pool drawn from its schema.
@@ -54,6 +64,14 @@ struct Template {
 struct Member {
     name: String,
     strategy: BoxedStrategy<String>,
+    /// Its schema, which a value made by a fill must also satisfy.
+    schema: Value,
+}
+
+impl Member {
+    fn accepts(&self, value: &str) -> bool {
+        jsonschema::is_valid(&self.schema, &Value::from(value))
+    }
 }
 
 /// One step of a drawn sequence; indices wrap around what exists when it runs.
@@ -76,6 +94,8 @@ pub(super) enum Action {
     },
     List,
     Fill {
+        /// Which limit rule (with a drawn member) it fills.
+        limit: usize,
         pick: usize,
     },
 }
@@ -100,15 +120,6 @@ struct Model<'s> {
     echo: BTreeMap<String, String>,
     fetch: Option<String>,
     list: Option<String>,
-}
-
-/// A resource of the model.
-#[derive(Debug, Clone)]
-struct Slot {
-    var: String,
-    live: bool,
-    frozen: bool,
-    values: BTreeMap<String, String>,
 }
 
 /// The generated sequences of every API.
@@ -170,6 +181,29 @@ fn item_tail<'p>(path: &'p str, collection: &str) -> Option<&'p str> {
     Some(&rest[end + 2..])
 }
 
+/// Every plain text member of a request's body (as JSON: `body.form` or `body.json`).
+fn text_members(request: &Value) -> BTreeMap<String, String> {
+    request
+        .pointer("/body/json")
+        .or_else(|| request.pointer("/body/form"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+        .collect()
+}
+
+/// A boolean member of a request's body, as JSON (`true`) or form text (`"true"`).
+fn flag_member(request: &Value, name: &str) -> Option<bool> {
+    let value = request
+        .pointer("/body/json")
+        .or_else(|| request.pointer("/body/form"))?
+        .get(name)?;
+    value
+        .as_bool()
+        .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
+}
+
 /// Whether a request's body uses no variable but fixtures.
 fn only_fixtures(body: &Value) -> bool {
     let text = body.to_string();
@@ -190,6 +224,7 @@ impl<'s> Model<'s> {
                 _ => None,
             })
             .collect();
+        let default_flag = State::new(&spec.oracle().state).default_flag();
         let mut model = Self {
             api,
             spec,
@@ -288,6 +323,7 @@ impl<'s> Model<'s> {
                             model.members.push(Member {
                                 name: name.clone(),
                                 strategy,
+                                schema: member.clone(),
                             });
                             model.members.len() - 1
                         }
@@ -302,6 +338,7 @@ impl<'s> Model<'s> {
             let freezes = frozen_when
                 .iter()
                 .any(|when| answer.and_then(|a| a.pointer(when)) == Some(&Value::Bool(true)));
+            let flag = default_flag.and_then(|f| flag_member(&json_body, f));
             let template = Template {
                 operation: request.operation.clone(),
                 tail: item_tail(&request.path, row.collection_path)
@@ -311,6 +348,7 @@ impl<'s> Model<'s> {
                 status,
                 freezes,
                 drawn,
+                flag,
             };
             if create {
                 model.creates.push(template);
@@ -321,23 +359,12 @@ impl<'s> Model<'s> {
         (!model.creates.is_empty()).then_some(model)
     }
 
-    fn limit(&self) -> Option<(usize, usize, &Refusal)> {
-        self.spec
-            .oracle()
-            .state
-            .iter()
-            .find_map(|r| match &r.effect {
-                StateEffect::LimitPer {
-                    member,
-                    limit,
-                    refusal,
-                } => Some((
-                    self.members.iter().position(|m| m.name == *member)?,
-                    *limit,
-                    refusal,
-                )),
-                _ => None,
-            })
+    /// The limit rules whose member the pools draw: the rule, its member's index and the
+    /// refusal past it.
+    fn limits(&self) -> Vec<(Limit<'s>, usize)> {
+        State::limits(&self.spec.oracle().state)
+            .filter_map(|l| Some((l, self.members.iter().position(|m| m.name == l.member)?)))
+            .collect()
     }
 
     fn strategy(&self) -> BoxedStrategy<Drawn> {
@@ -349,29 +376,31 @@ impl<'s> Model<'s> {
         let creates = self.creates.len();
         let acts = self.acts.len();
         let slot = 0..LONGEST;
-        let pick = 0..POOL;
+        // The first value of each pool half the time, so that resources often share a
+        // value: an alias repeats, an App gets a second credential of a type.
+        let pick = proptest::prop_oneof![3 => Just(0), 3 => 0..POOL].boxed();
         let mut choices: Vec<(u32, BoxedStrategy<Action>)> = vec![
             (
-                4,
+                400,
                 (0..creates, pick.clone())
                     .prop_map(|(template, pick)| Action::Create { template, pick })
                     .boxed(),
             ),
             (
-                2,
+                200,
                 slot.clone().prop_map(|slot| Action::Fetch { slot }).boxed(),
             ),
             (
-                2,
+                200,
                 slot.clone()
                     .prop_map(|slot| Action::Delete { slot })
                     .boxed(),
             ),
-            (1, Just(Action::List).boxed()),
+            (100, Just(Action::List).boxed()),
         ];
         if acts > 0 {
             choices.push((
-                3,
+                300,
                 (0..acts, slot, pick.clone())
                     .prop_map(|(template, slot, pick)| Action::Act {
                         template,
@@ -381,122 +410,116 @@ impl<'s> Model<'s> {
                     .boxed(),
             ));
         }
-        if self.limit().is_some() {
-            choices.push((1, pick.prop_map(|pick| Action::Fill { pick }).boxed()));
+        // A fill of a small limit (10 Comms Apps, 10 credentials of an App) is as likely as
+        // a list; one of 1000 (a Telnyx tag) a hundredth of that, so that a run of 200
+        // sequences reaches it about once rather than sending 100 000 creates.
+        for (limit, (rule, _)) in self.limits().into_iter().enumerate() {
+            let weight = u32::try_from((1000 / rule.limit.max(1)).clamp(1, 100)).unwrap_or(1);
+            choices.push((
+                weight,
+                pick.clone()
+                    .prop_map(move |pick| Action::Fill { limit, pick })
+                    .boxed(),
+            ));
         }
         let action = proptest::strategy::Union::new_weighted(choices);
         (pools, vec(action, 1..=LONGEST)).boxed()
     }
 
+    /// The request of create template `t` with the pools' values at `p`, and every plain text
+    /// member it sends, drawn or documented: a state rule applies to both.
+    fn create_request(
+        &self,
+        t: &Template,
+        pools: &[Vec<String>],
+        p: usize,
+    ) -> Option<(Value, BTreeMap<String, String>)> {
+        let mut request = t.request.clone();
+        let mut values = text_members(&t.request);
+        for &m in &t.drawn {
+            let member = self.members.get(m)?;
+            let value = pools.get(m)?.get(p % POOL)?;
+            set_member(&mut request, &member.name, value);
+            values.insert(member.name.clone(), value.clone());
+        }
+        Some((request, values))
+    }
+
     /// The scenario of a drawn sequence, every expectation from the model.
     fn case(&self, n: usize, (pools, actions): &Drawn, seed: u64) -> Option<Case> {
         let row = self.api.api();
-        let mut slots: Vec<Slot> = Vec::new();
-        // Fills: the list variable, the limit member's value, how many it holds.
-        let mut fills: Vec<(String, String, usize)> = Vec::new();
+        let mut state = State::new(&self.spec.oracle().state);
+        // The list variables of fills, for the cleanup.
+        let mut fills: Vec<String> = Vec::new();
         let mut steps = Vec::new();
-        let pick = |member: usize, pick: usize| -> Option<String> {
-            pools.get(member)?.get(pick % POOL).cloned()
-        };
         let not_found = |operation: &str| {
             documented_code(self.spec, operation, 404)
                 .map(|code| json!({"status": 404, "error_code": code}))
         };
         for (i, action) in actions.iter().enumerate() {
             match action {
-                Action::Create { template, pick: p } => {
+                Action::Create { template, pick } => {
                     let t = self.creates.get(*template)?;
-                    let mut request = t.request.clone();
-                    // Every plain text member it sends, drawn or documented: a state rule
-                    // applies to both.
-                    let mut values: BTreeMap<String, String> = t
-                        .request
-                        .pointer("/body/json")
-                        .or_else(|| t.request.pointer("/body/form"))
-                        .and_then(Value::as_object)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                        .collect();
-                    for &m in &t.drawn {
-                        let member = self.members.get(m)?;
-                        let value = pick(m, *p)?;
-                        set_member(&mut request, &member.name, &value);
-                        values.insert(member.name.clone(), value);
-                    }
-                    let live = slots.iter().filter(|s| s.live);
-                    let refusal = self.refusal_of_create(&values, live, &fills);
+                    let (request, values) = self.create_request(t, pools, *pick)?;
                     let name = format!("{i}-create");
-                    match refusal {
+                    match state.refusal(&values, |_| true, None) {
                         Some(refusal) => {
                             steps.push(json!({"name": name, "request": request, "expect": refusal_expect(refusal)}));
                         }
                         None => {
-                            let var = format!("r{}", slots.len());
+                            let var = format!("r{}", state.named_vars().count());
                             steps.push(json!({
                                 "name": name,
                                 "request": request,
-                                "expect": {"status": t.status, "body": self.echoed(&values), "body_match": "subset"},
+                                "expect": {"status": t.status, "body": self.echoed(&values, None), "body_match": "subset"},
                                 "capture": {var.clone(): row.id_pointer},
                             }));
-                            slots.push(Slot {
-                                var,
-                                live: true,
-                                frozen: t.freezes,
-                                values,
-                            });
+                            state.create(Some(var), values, t.flag, t.freezes);
                         }
                     }
                 }
                 Action::Fetch { slot } => {
-                    let (Some(operation), Some(s)) = (&self.fetch, wrap(&slots, *slot)) else {
+                    let Some(index) = state.named(*slot) else {
                         continue;
                     };
-                    let request = json!({"operation": operation, "method": "GET", "path": item(row.collection_path, &s.var, ""), "auth": "valid"});
-                    let expect = if s.live {
-                        json!({"status": 200, "body": self.echoed(&s.values), "body_match": "subset"})
-                    } else {
-                        not_found(operation)?
-                    };
-                    steps.push(
-                        json!({"name": format!("{i}-fetch"), "request": request, "expect": expect}),
-                    );
+                    steps.extend(self.fetch_step(format!("{i}-fetch"), &state, index)?);
                 }
                 Action::Act {
                     template,
                     slot,
-                    pick: p,
+                    pick,
                 } => {
-                    let (Some(t), Some(index)) = (
-                        self.acts.get(*template),
-                        (!slots.is_empty()).then(|| slot % slots.len()),
-                    ) else {
+                    let (Some(t), Some(index)) = (self.acts.get(*template), state.named(*slot))
+                    else {
                         continue;
                     };
-                    let s = slots.get_mut(index)?;
+                    let r = state.get(index)?;
                     let mut request = t.request.clone();
-                    request["path"] = Value::from(item(row.collection_path, &s.var, &t.tail));
-                    let mut values = s.values.clone();
+                    request["path"] =
+                        Value::from(item(row.collection_path, r.var.as_deref()?, &t.tail));
+                    let mut sent = text_members(&t.request);
                     for &m in &t.drawn {
                         let member = self.members.get(m)?;
-                        let value = pick(m, *p)?;
-                        set_member(&mut request, &member.name, &value);
-                        values.insert(member.name.clone(), value);
+                        let value = pools.get(m)?.get(pick % POOL)?;
+                        set_member(&mut request, &member.name, value);
+                        sent.insert(member.name.clone(), value.clone());
                     }
-                    let frozen = s
+                    let mut values = r.values.clone();
+                    values.extend(sent.clone());
+                    let frozen = r
                         .frozen
-                        .then(|| self.frozen_refusal(&t.operation))
+                        .then(|| state.frozen_refusal(&t.operation))
                         .flatten();
-                    let expect = if !s.live {
+                    let refused = state.refusal(&values, |m| sent.contains_key(m), Some(index));
+                    let expect = if !r.live {
                         not_found(&t.operation)?
-                    } else if let Some(refusal) = frozen {
+                    } else if let Some(refusal) = frozen.or(refused) {
                         refusal_expect(refusal)
                     } else {
-                        s.values = values;
-                        s.frozen |= t.freezes;
+                        state.update(index, values.clone(), t.flag, t.freezes);
                         // An operation under the resource (a token) answers something else.
                         if t.tail.is_empty() {
-                            json!({"status": t.status, "body": self.echoed(&s.values), "body_match": "subset"})
+                            json!({"status": t.status, "body": self.echoed(&values, None), "body_match": "subset"})
                         } else {
                             json!({"status": t.status})
                         }
@@ -505,50 +528,82 @@ impl<'s> Model<'s> {
                     steps.push(json!({"name": name, "request": request, "expect": expect}));
                 }
                 Action::Delete { slot } => {
-                    let Some(index) = (!slots.is_empty()).then(|| slot % slots.len()) else {
+                    let Some(index) = state.named(*slot) else {
                         continue;
                     };
-                    let s = slots.get_mut(index)?;
+                    let var = state.get(index)?.var.clone()?;
                     let operation = row.delete.operation;
-                    let request = json!({"operation": operation, "method": "DELETE", "path": item(row.collection_path, &s.var, ""), "auth": "valid"});
-                    let expect = if s.live {
+                    let request = json!({"operation": operation, "method": "DELETE", "path": item(row.collection_path, &var, ""), "auth": "valid"});
+                    let expect = if state.delete(index) {
                         json!({"status": row.delete.status})
                     } else {
                         not_found(operation)?
                     };
-                    s.live = false;
                     steps.push(json!({"name": format!("{i}-delete"), "request": request, "expect": expect}));
                 }
                 Action::List => {
-                    let live = slots.iter().filter(|s| s.live).count()
-                        + fills.iter().map(|(_, _, n)| n).sum::<usize>();
-                    steps.extend(self.list_walk(i, live)?);
+                    steps.extend(self.list_walk(i, state.live())?);
                 }
-                Action::Fill { pick: p } => {
-                    let (member, limit, refusal) = self.limit()?;
-                    let value = pick(member, *p)?;
-                    let name = &self.members.get(member)?.name;
+                Action::Fill { limit, pick } => {
+                    let Some(&(limit, member)) = self.limits().get(*limit) else {
+                        continue;
+                    };
                     let Some(t) = self.creates.iter().find(|t| t.drawn.contains(&member)) else {
                         continue;
                     };
-                    let held = held(slots.iter().filter(|s| s.live), &fills, name, &value);
-                    let mut request = t.request.clone();
-                    for &m in &t.drawn {
-                        let other = self.members.get(m)?;
-                        set_member(&mut request, &other.name, &pick(m, *p)?);
+                    let (mut request, values) = self.create_request(t, pools, *pick)?;
+                    // A fill repeats one request: a unique member would refuse the second.
+                    if state.unique_members().any(|m| values.contains_key(m)) {
+                        continue;
                     }
-                    set_member(&mut request, name, &value);
-                    let room = limit.saturating_sub(held);
-                    if room > 0 {
+                    let mut items = Vec::new();
+                    let past = if limit.distinct {
+                        // New values, one per create (`{{i}}` counts the repeats from 1),
+                        // then one more past the limit.
+                        let fresh = |k: &str| format!("credspec_fill{i}_{k}");
+                        let m = self.members.get(member)?;
+                        if !m.accepts(&fresh("1000")) {
+                            continue;
+                        }
+                        for k in 1..=state.room(limit, "") {
+                            let mut v = values.clone();
+                            v.insert(limit.member.to_owned(), fresh(&k.to_string()));
+                            items.push(v);
+                        }
+                        set_member(&mut request, limit.member, &fresh("{{i}}"));
+                        let mut past = values.clone();
+                        past.insert(limit.member.to_owned(), fresh("past"));
+                        past
+                    } else {
+                        let value = values.get(limit.member)?.clone();
+                        items = vec![values.clone(); state.room(limit, &value)];
+                        values.clone()
+                    };
+                    // Only a fill whose first create another rule does not refuse.
+                    if let Some(first) = items.first()
+                        && state.refusal(first, |_| true, None).is_some()
+                    {
+                        items.clear();
+                    }
+                    if !items.is_empty() {
                         let var = format!("f{}", fills.len());
                         steps.push(json!({
                             "name": format!("{i}-fill"),
-                            "repeat": room,
+                            "repeat": items.len(),
                             "request": request.clone(),
                             "expect": {"status": t.status},
                             "capture_all": {var.clone(): row.id_pointer},
                         }));
-                        fills.push((var, value, room));
+                        fills.push(var);
+                        for item in items {
+                            state.create(None, item, t.flag, t.freezes);
+                        }
+                    }
+                    let Some(refusal) = state.refusal(&past, |_| true, None) else {
+                        continue;
+                    };
+                    if let Some(value) = past.get(limit.member) {
+                        set_member(&mut request, limit.member, value);
                     }
                     steps.push(json!({"name": format!("{i}-past-the-limit"), "request": request, "expect": refusal_expect(refusal)}));
                 }
@@ -557,15 +612,26 @@ impl<'s> Model<'s> {
         if steps.is_empty() {
             return None;
         }
-        let delete = |path: String| json!({"operation": row.delete.operation, "method": "DELETE", "path": path, "auth": "valid"});
-        let gone = json!({"status": [row.delete.status, 404]});
-        let mut cleanup: Vec<Value> = slots
-            .iter()
-            .map(|s| {
-                json!({"name": format!("delete-{}", s.var), "request": delete(item(row.collection_path, &s.var, "")), "expect": gone})
+        // Last, what the model says of every resource the sequence named, as the invariant
+        // check of a state machine test: a demoted default, a value an update set.
+        let named: Vec<(usize, String)> = (0..state.named_vars().count())
+            .filter_map(|n| {
+                let index = state.named(n)?;
+                Some((index, state.get(index)?.var.clone()?))
             })
             .collect();
-        for (var, _, _) in &fills {
+        for (index, var) in named {
+            steps.extend(self.fetch_step(format!("end-fetch-{var}"), &state, index)?);
+        }
+        let delete = |path: String| json!({"operation": row.delete.operation, "method": "DELETE", "path": path, "auth": "valid"});
+        let gone = json!({"status": [row.delete.status, 404]});
+        let mut cleanup: Vec<Value> = state
+            .named_vars()
+            .map(|var| {
+                json!({"name": format!("delete-{var}"), "request": delete(item(row.collection_path, var, "")), "expect": gone})
+            })
+            .collect();
+        for var in &fills {
             cleanup.push(json!({
                 "name": format!("delete-{var}"),
                 "for_each": var,
@@ -597,55 +663,39 @@ impl<'s> Model<'s> {
         value.source = source;
         Some(value)
     }
-
-    /// The refusal a create of `values` meets under the state rules, if any.
-    fn refusal_of_create<'a>(
-        &'a self,
-        values: &BTreeMap<String, String>,
-        live: impl Iterator<Item = &'a Slot> + Clone,
-        fills: &[(String, String, usize)],
-    ) -> Option<&'a Refusal> {
-        self.spec
-            .oracle()
-            .state
-            .iter()
-            .find_map(|r| match &r.effect {
-                StateEffect::Unique { member, refusal } => {
-                    let value = values.get(member)?;
-                    live.clone()
-                        .any(|s| s.values.get(member) == Some(value))
-                        .then_some(refusal)
-                }
-                StateEffect::LimitPer {
-                    member,
-                    limit,
-                    refusal,
-                } => {
-                    let value = values.get(member)?;
-                    (held(live.clone(), fills, member, value) >= *limit).then_some(refusal)
-                }
-                StateEffect::Frozen { .. } => None,
-            })
+    /// A fetch of resource `index` named `name`, with what the model says it answers; no
+    /// step when the document has no fetch.
+    fn fetch_step(&self, name: String, state: &State<'_>, index: usize) -> Option<Option<Value>> {
+        let Some(operation) = &self.fetch else {
+            return Some(None);
+        };
+        let r = state.get(index)?;
+        let var = r.var.as_deref()?;
+        let row = self.api.api();
+        let request = json!({"operation": operation, "method": "GET", "path": item(row.collection_path, var, ""), "auth": "valid"});
+        let expect = if r.live {
+            let body = self.echoed(&r.values, state.default_answer(index));
+            json!({"status": 200, "body": body, "body_match": "subset"})
+        } else {
+            let code = documented_code(self.spec, operation, 404)?;
+            json!({"status": 404, "error_code": code})
+        };
+        Some(Some(
+            json!({"name": name, "request": request, "expect": expect}),
+        ))
     }
 
-    fn frozen_refusal(&self, operation: &str) -> Option<&Refusal> {
-        self.spec
-            .oracle()
-            .state
-            .iter()
-            .find_map(|r| match &r.effect {
-                StateEffect::Frozen { refuses, .. } => refuses.get(operation),
-                _ => None,
-            })
-    }
-
-    /// The subset of a resource answer that echoes `values`.
-    fn echoed(&self, values: &BTreeMap<String, String>) -> Value {
+    /// The subset of a resource answer that echoes `values`, and the default rule's flag
+    /// when the model knows it (a fetch).
+    fn echoed(&self, values: &BTreeMap<String, String>, default: Option<(&str, bool)>) -> Value {
         let mut out = json!({});
         for (member, value) in values {
             if let Some(pointer) = self.echo.get(member) {
                 set_pointer(&mut out, pointer, Value::from(value.as_str()));
             }
+        }
+        if let Some((pointer, flag)) = default {
+            set_pointer(&mut out, pointer, Value::Bool(flag));
         }
         out
     }
@@ -709,26 +759,6 @@ impl<'s> Model<'s> {
         }
         Some(out)
     }
-}
-
-/// How many live resources, and resources of fills, hold `value` for `member`.
-fn held<'a>(
-    live: impl Iterator<Item = &'a Slot>,
-    fills: &[(String, String, usize)],
-    member: &str,
-    value: &str,
-) -> usize {
-    live.filter(|s| s.values.get(member).is_some_and(|v| v == value))
-        .count()
-        + fills
-            .iter()
-            .filter(|(_, v, _)| v == value)
-            .map(|(_, _, n)| n)
-            .sum::<usize>()
-}
-
-fn wrap(slots: &[Slot], slot: usize) -> Option<&Slot> {
-    slots.get(slot.checked_rem(slots.len())?)
 }
 
 fn item(collection: &str, var: &str, tail: &str) -> String {

@@ -258,3 +258,95 @@ fn drawn_values_hold_no_template_marks() {
     }
     assert!(drawn > 1000, "{drawn} drawn positives");
 }
+
+/// The sequence model holds the state rules that only a run of requests shows, each read
+/// from its document's `x-credspec.state`: the Comms App limit (a fill of new App names up
+/// to 10, then a new name refused 400/21243), the Comms default credential of each type (a
+/// fetch expecting `isDefault` false, as only a second credential of a type in an App can
+/// be) and the Telnyx 1000 credentials per tag (a fill of one tag to 1000, then the
+/// 1001st refused 422/10015). Sequences that reach each are drawn, and pass against the
+/// embedded emulator.
+#[test]
+fn sequences_reach_the_app_limit_the_default_credential_and_the_tag_limit() {
+    use credspec_conformance::generate::Sequences;
+    use credspec_conformance::spec::Case;
+    let specs = specs();
+    let body_text = |step: &credspec_conformance::spec::Step, member: &str| match &step.request.body
+    {
+        Some(Body::Json { json }) => json.get(member).and_then(|v| v.as_str()).map(str::to_owned),
+        _ => None,
+    };
+    let refused = |case: &Case, fill: usize, status: u16, code: serde_json::Value| {
+        case.steps.get(fill + 1).is_some_and(|past| {
+            past.name.ends_with("-past-the-limit")
+                && past.expect.status.first() == Some(status)
+                && past.expect.error_code.as_ref() == Some(&code)
+        })
+    };
+    let app_fill = |case: &Case| {
+        case.steps.iter().enumerate().any(|(n, s)| {
+            s.name.ends_with("-fill")
+                && body_text(s, "appName").is_some_and(|a| a.ends_with("_{{i}}"))
+                && refused(case, n, 400, serde_json::json!(21243))
+        })
+    };
+    let not_default = |case: &Case| {
+        case.steps.iter().any(|s| {
+            s.name.ends_with("-fetch")
+                && s.expect.body.as_ref().and_then(|b| b.get("isDefault"))
+                    == Some(&serde_json::Value::Bool(false))
+        })
+    };
+    let tag_fill = |case: &Case| {
+        case.steps.iter().enumerate().any(|(n, s)| {
+            s.name.ends_with("-fill")
+                && s.repeat.is_some_and(|r| r >= 990)
+                && body_text(s, "tag").is_some()
+                && refused(case, n, 422, serde_json::json!("10015"))
+        })
+    };
+    let mut found: Vec<Case> = Vec::new();
+    type Reaches<'a> = &'a dyn Fn(&Case) -> bool;
+    let wanted: [(ApiId, Reaches<'_>); 3] = [
+        (ApiId::TwilioCommsV1, &app_fill),
+        (ApiId::TwilioCommsV1, &not_default),
+        (ApiId::TelnyxTelephony, &tag_fill),
+    ];
+    for (api, wanted) in wanted {
+        let case = (0..40u64)
+            .find_map(|seed| {
+                Sequences::new(&specs, seed)
+                    .cases(api, 200)
+                    .into_iter()
+                    .find(|c| wanted(c))
+            })
+            .unwrap_or_else(|| panic!("{api}: no drawn sequence reaches the rule"));
+        found.push(case);
+    }
+    let rt = runtime();
+    let emulator = rt.block_on(Ephemeral::start()).unwrap();
+    // Cases of other seeds may share an id: run each on its own.
+    for case in found {
+        let id = case.id.clone();
+        let runner = Runner::new(
+            Arc::clone(&specs),
+            embedded_target(&emulator),
+            KnownFailures::default(),
+        )
+        .unwrap()
+        .with_generated(vec![case]);
+        let report = rt.block_on(runner.run_selected(|c| c.id == id, 1, Arc::new(|_| {})));
+        assert_eq!(report.cases.len(), 1, "{id}");
+        let case = &report.cases[0];
+        assert_eq!(
+            case.status,
+            CaseStatus::Passed,
+            "{id}: {}",
+            case.failure_text()
+        );
+    }
+    for (api, held) in rt.block_on(stored(&emulator)) {
+        assert_eq!(held, 0, "{api}: {held} credentials left behind");
+    }
+    rt.block_on(emulator.stop());
+}
