@@ -135,6 +135,15 @@ def telnyx_mobile_push():
         ).data
         made.append(r)
     a, b = made
+    try:
+        mobile_push_steps(creds, a, b)
+    finally:
+        cleanup(creds, a.id, b.id)
+
+
+def mobile_push_steps(creds, a, b):
+    import telnyx
+
     expect(a.id != b.id and a.alias == "sdk-a", f"create gave {a}")
     got = creds.retrieve(a.id).data
     expect(got.id == a.id and got.alias == "sdk-a", f"retrieve gave {got.id}")
