@@ -121,8 +121,9 @@ fn embedded_target(
     )
 }
 
-fn specs_dir(args: &Args) -> PathBuf {
-    if let Some(dir) = &args.specs {
+/// The directory of the documents: `--specs`, else `specs/` here, else the built-in one.
+pub(crate) fn specs_dir(specs: Option<&PathBuf>) -> PathBuf {
+    if let Some(dir) = specs {
         return dir.clone();
     }
     let local = PathBuf::from("specs");
@@ -147,15 +148,8 @@ fn specs_apis(
 }
 
 pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
-    let mut writers = Vec::new();
-    for r in &args.reports {
-        match r.split_once('=') {
-            Some(("junit", file)) => writers.push(("junit", PathBuf::from(file))),
-            Some(("json", file)) => writers.push(("json", PathBuf::from(file))),
-            _ => return Err(format!("--report expects junit=FILE or json=FILE, got {r:?}").into()),
-        }
-    }
-    let dir = specs_dir(&args);
+    let writers = report_writers(&args.reports)?;
+    let dir = specs_dir(args.specs.as_ref());
     let specs = Arc::new(SpecSet::load(&dir)?);
     let known = KnownFailures::load(&dir.join("known-failures.toml"))?;
     let selected = |case: &credspec_conformance::spec::Case| {
@@ -275,18 +269,42 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
             println!();
             print!("{}", credspec_conformance::coverage::table(&suite.coverage));
         }
-        for (format, path) in &writers {
-            let text = if *format == "junit" {
-                report::junit(&suite)
-            } else {
-                report::json(&suite)
-            };
-            std::fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))?;
-        }
+        write_reports(&writers, &suite)?;
         Ok(if suite.passed() {
             Exit::Ok
         } else {
             Exit::Failed
         })
     })
+}
+
+/// The reports `--report junit=FILE` / `--report json=FILE` ask for.
+pub(crate) fn report_writers(
+    reports: &[String],
+) -> Result<Vec<(&'static str, PathBuf)>, Box<dyn std::error::Error>> {
+    let mut writers = Vec::new();
+    for r in reports {
+        match r.split_once('=') {
+            Some(("junit", file)) => writers.push(("junit", PathBuf::from(file))),
+            Some(("json", file)) => writers.push(("json", PathBuf::from(file))),
+            _ => return Err(format!("--report expects junit=FILE or json=FILE, got {r:?}").into()),
+        }
+    }
+    Ok(writers)
+}
+
+/// Writes each report of a run.
+pub(crate) fn write_reports(
+    writers: &[(&'static str, PathBuf)],
+    suite: &report::SuiteReport,
+) -> Result<(), Box<dyn std::error::Error>> {
+    for (format, path) in writers {
+        let text = if *format == "junit" {
+            report::junit(suite)
+        } else {
+            report::json(suite)
+        };
+        std::fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
