@@ -5,6 +5,7 @@
 //! ```text
 //! credspec conform [--target API=URL]... [--filter TEXT] [--jobs N]
 //!                  [--report junit=FILE] [--report json=FILE] [--specs DIR]
+//! credspec proxy  --upstream API=URL... [--listen ADDR] [--report junit=FILE]
 //! credspec serve   [--addr ADDR] [--db FILE] [account options]
 //! credspec validate --api API --operation OP [--status CODE] FILE
 //! credspec convert --from API --to API FILE
@@ -16,6 +17,7 @@
 
 mod conform;
 mod convert;
+mod proxy;
 #[cfg(test)]
 mod registry;
 mod validate;
@@ -36,6 +38,8 @@ struct Cli {
 enum Command {
     /// Run the conformance suite (against the embedded emulator unless --target is given).
     Conform(conform::Args),
+    /// Forward a client's requests to named upstreams and check every exchange.
+    Proxy(proxy::Args),
     /// Serve the reference emulator (as the credspec-emulator binary does).
     Serve(credspec_emulator::cli::Args),
     /// Check one request or response body offline against schema and rules.
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => return credspec_emulator::cli::main(args),
         Command::Conform(args) => conform::run(args),
+        Command::Proxy(args) => proxy::run(args),
         Command::Validate(args) => validate::run(&args),
         Command::Convert(args) => convert::run(&args),
     };
