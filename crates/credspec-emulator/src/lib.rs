@@ -93,7 +93,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::get;
 use credspec_core::api::{Shape, TWILIO_DEFAULT_REGION, TWILIO_REGIONS};
@@ -439,10 +439,15 @@ impl Emulator {
                 apis = apis.nest(site.prefix, routes);
             }
         }
-        let mut apis = apis.fallback(no_api).layer(from_fn_with_state(
-            Arc::clone(&self.shared),
-            rate_limit::limit,
-        ));
+        let mut apis = apis.fallback(no_api);
+        if self.shared.rate_limit.is_some() {
+            // The limiter is fixed at build; without one its layer would only pass every
+            // request on, at the cost of a boxed future per request.
+            apis = apis.layer(from_fn_with_state(
+                Arc::clone(&self.shared),
+                rate_limit::limit,
+            ));
+        }
         if self.shared.admin.is_some() {
             // Faults and the inspector act only with the admin API on; without it their
             // layers would cost every request (about 5% of a fetch) for nothing.
@@ -462,10 +467,9 @@ impl Emulator {
         }
         top.fallback_service(apis.with_state(Arc::clone(&self.shared)))
             .with_state(Arc::clone(&self.shared))
-            .layer(from_fn(http::route_vendor_hosts))
             .layer(from_fn_with_state(
                 Arc::new(http::RequestLog::default()),
-                http::log_requests,
+                http::front,
             ))
     }
 
