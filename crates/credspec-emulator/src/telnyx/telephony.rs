@@ -181,10 +181,11 @@ async fn load(
 /// `GET /v2/telephony_credentials/{id}`.
 pub(super) async fn get(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
     params: Result<RawPathParams, RawPathParamsRejection>,
+    // The request rather than the `HeaderMap` extractor, which clones every header.
+    request: axum::extract::Request,
 ) -> Result<Response, Failure> {
-    let account = authenticate(&shared, &headers)?;
+    let account = authenticate(&shared, request.headers())?;
     let id = credential_id(&params)?;
     let credential = load(&shared, account, id, shared.clock.now()).await?;
     Ok(http::json(StatusCode::OK, Data::new(credential).encode()))
