@@ -118,6 +118,7 @@ basic="$(printf '%s:%s' "$twilio_sid" "$twilio_token" |
 
 failed=()
 ran=0
+st_seconds=0
 for entry in "${documents[@]}"; do
   read -r api prefix scheme <<<"$entry"
   name="${api#*/}"
@@ -132,6 +133,7 @@ for entry in "${documents[@]}"; do
   echo
   echo "== $api  (st run specs/$api/openapi.json --url $base$prefix)"
   status=0
+  started=$(date +%s%N)
   (cd "$work" && "$st" --config-file "$root/schemathesis.toml" run \
     "$root/specs/$api/openapi.json" \
     --url "$base$prefix" \
@@ -143,19 +145,22 @@ for entry in "${documents[@]}"; do
     --generation-database none \
     --no-color \
     ${extra_args[@]+"${extra_args[@]}"}) >"$log" 2>&1 || status=$?
+  took=$((($(date +%s%N) - started) / 1000000))
+  st_seconds=$((st_seconds + took))
   ran=$((ran + 1))
   # The summary: from Schemathesis' SUMMARY rule to the end.
   sed -n '/=\{3,\} SUMMARY =\{3,\}/,$p' "$log"
   if [[ $status -ne 0 ]]; then
     failed+=("$api (exit $status)")
   fi
-  echo "(full output: $log)"
+  echo "(full output: $log; st run took $((took / 1000)).$(printf %03d $((took % 1000))) s wall)"
 done
 
 [[ $ran -gt 0 ]] || fail_setup "no document matches: $*"
 echo
 if [[ ${#failed[@]} -gt 0 ]]; then
-  echo "schemathesis.sh: failures in ${#failed[@]} of $ran documents: ${failed[*]}"
+  echo "schemathesis.sh: failures in ${#failed[@]} of $ran documents: ${failed[*]} (st run $((st_seconds / 1000)) s wall in all)"
   exit 1
 fi
-echo "schemathesis.sh: no failures in $ran documents (seed $seed, $max_examples examples)"
+wall="$((st_seconds / 1000)).$(printf %03d $((st_seconds % 1000))) s"
+echo "schemathesis.sh: no failures in $ran documents (seed $seed, $max_examples examples; st run $wall wall in all)"
