@@ -86,8 +86,13 @@ fn route(path: &str, host: Option<&str>) -> Option<(ApiId, String)> {
 }
 
 fn bad_gateway(message: String) -> Response {
+    own_answer(StatusCode::BAD_GATEWAY, &message)
+}
+
+/// An answer of the proxy's own, not the upstream's: plain text naming the problem.
+fn own_answer(status: StatusCode, message: &str) -> Response {
     let mut response = Response::new(Body::from(format!("credspec proxy: {message}\n")));
-    *response.status_mut() = StatusCode::BAD_GATEWAY;
+    *response.status_mut() = status;
     response.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
@@ -122,6 +127,16 @@ async fn handle(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
     };
     let body = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
+        // The client's fault, not the upstream's: 413, and nothing is forwarded.
+        Err(e) if over_limit(&e) => {
+            return own_answer(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!(
+                    "the request body is over {} MiB: nothing was forwarded",
+                    BODY_LIMIT / (1024 * 1024)
+                ),
+            );
+        }
         Err(e) => return bad_gateway(format!("reading the request body: {e}")),
     };
     let headers: Vec<(String, String)> = parts
@@ -182,6 +197,18 @@ async fn handle(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
         }
     }
     response
+}
+
+/// Whether reading a body failed because it is longer than [`BODY_LIMIT`].
+fn over_limit(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// Resolves when SIGINT or (on Unix) SIGTERM arrives.
@@ -293,5 +320,48 @@ mod tests {
         );
         assert_eq!(route("/v1/Credentials", Some("example.com")), None);
         assert_eq!(route("/elsewhere", None), None);
+    }
+
+    /// A proxy whose only upstream, notify-v1, is a port nothing listens on.
+    fn proxy_to_nowhere() -> Arc<Proxy> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let target = Target::default()
+            .with_target_arg("notify-v1=http://127.0.0.1:9")
+            .unwrap();
+        let specs = Arc::new(SpecSet::load(SpecSet::default_root()).unwrap());
+        Arc::new(Proxy {
+            observer: Observer::new(specs, target.clone()),
+            target,
+            client: reqwest::Client::new(),
+            reports: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn create(body: Body) -> Request {
+        Request::post("/twilio/notify/v1/Credentials")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_oversize_body_gets_413_and_is_not_forwarded() {
+        let proxy = proxy_to_nowhere();
+        let at_limit = handle(
+            State(Arc::clone(&proxy)),
+            create(Body::from(vec![b'a'; BODY_LIMIT])),
+        )
+        .await;
+        // At the limit the request is forwarded, and the closed port makes that a 502.
+        assert_eq!(at_limit.status(), StatusCode::BAD_GATEWAY);
+        let over = create(Body::from(vec![b'a'; BODY_LIMIT + 1]));
+        let answer = handle(State(Arc::clone(&proxy)), over).await;
+        assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let text = axum::body::to_bytes(answer.into_body(), 1024)
+            .await
+            .unwrap();
+        assert!(String::from_utf8_lossy(&text).contains("over 4 MiB"));
+        // Nothing reached the upstream, so nothing was checked.
+        assert!(proxy.reports.lock().unwrap().is_empty());
     }
 }
