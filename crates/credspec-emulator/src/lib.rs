@@ -528,6 +528,33 @@ impl Emulator {
     }
 }
 
+/// Serves any `router` as the emulator serves its own: under `limits`, until `shutdown`
+/// resolves, and with the HTTPS front when `front` is given (`CONNECT <vendor host>:443` on
+/// `listener`, the tunnel's TLS terminated with the local CA's certificate, its requests
+/// given `Host: <vendor host>` and `X-Forwarded-Proto: https`). This is how `credspec
+/// proxy` takes the emulator's HTTPS proxy machinery for its own forwarding router.
+pub async fn serve_router(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    front: Option<HttpsFront>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    limits: Limits,
+) -> std::io::Result<Served> {
+    let local_addr = listener.local_addr()?;
+    let https = front.map(|front| connections::Https {
+        front,
+        listener: None,
+    });
+    let task = tokio::spawn(connections::serve(
+        listener, router, limits, shutdown, https,
+    ));
+    Ok(Served {
+        local_addr,
+        https_addr: None,
+        task,
+    })
+}
+
 /// A running server.
 #[derive(Debug)]
 pub struct Served {
