@@ -9,7 +9,7 @@ use credspec_conformance::report;
 use credspec_conformance::spec::SpecSet;
 use credspec_conformance::target::Target;
 use credspec_emulator::{HttpsFront, LocalCa};
-use credspec_proxy::Proxy;
+use credspec_proxy::{Proxy, Recorder};
 
 use crate::Exit;
 
@@ -33,6 +33,10 @@ pub(crate) struct Args {
     /// created on first start and reused after; the emulator's `--ca-dir` works here too.
     #[arg(long, default_value = "credspec-ca")]
     ca_dir: PathBuf,
+    /// Record every exchange under DIR as one scenario per API in the `specs/` case format,
+    /// secrets left out; `credspec conform --specs DIR` replays it against any target.
+    #[arg(long, value_name = "DIR")]
+    record: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
@@ -43,13 +47,34 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
     }
     let dir = crate::conform::specs_dir(args.specs.as_ref());
     let specs = Arc::new(SpecSet::load(&dir)?);
-    let proxy = Proxy::builder(specs, target)
-        .on_exchange(|exchange| {
-            for line in exchange.report.violation_lines() {
-                eprintln!("{line}");
-            }
+    let mut builder = Proxy::builder(Arc::clone(&specs), target).on_exchange(|exchange| {
+        for line in exchange.report.violation_lines() {
+            eprintln!("{line}");
+        }
+    });
+    let recorder = args
+        .record
+        .as_ref()
+        .map(|dir| {
+            Recorder::create(dir, &specs, Arc::new(credspec_emulator::SystemClock::new()))
+                .map(Arc::new)
         })
-        .build()?;
+        .transpose()?;
+    if let (Some(dir), Some(recorder)) = (&args.record, &recorder) {
+        let recorder = Arc::clone(recorder);
+        eprintln!(
+            "recording to {} (session {}); replay: credspec conform --specs {}",
+            dir.display(),
+            recorder.session(),
+            dir.display()
+        );
+        builder = builder.on_exchange(move |exchange| {
+            if let Err(e) = recorder.record(exchange) {
+                eprintln!("credspec proxy: exchange not recorded: {e}");
+            }
+        });
+    }
+    let proxy = builder.build()?;
     let ca = LocalCa::load_or_create(&args.ca_dir)?;
     let front = HttpsFront::new(&ca)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -84,6 +109,9 @@ pub(crate) fn run(args: Args) -> Result<Exit, Box<dyn std::error::Error>> {
         suite.cases.len()
     );
     crate::conform::write_reports(&writers, &suite)?;
+    if let Some(recorder) = &recorder {
+        recorder.flush()?;
+    }
     Ok(if violations == 0 {
         Exit::Ok
     } else {

@@ -40,6 +40,17 @@ const URL_MEMBERS: &[&str] = &[
     "nextPageUrl",
 ];
 
+/// The redaction kind of a member that differs per run or per target, by its name (`sid`,
+/// `created_at`, `sip_password`, ...): `id`, `timestamp`, `secret`, `token`, or `url` for a
+/// member holding a link. The one list behind snapshots and recorded cases.
+pub fn volatile_kind(member: &str) -> Option<&'static str> {
+    ALWAYS_VOLATILE
+        .iter()
+        .find(|(name, _)| *name == member)
+        .map(|(_, kind)| *kind)
+        .or_else(|| URL_MEMBERS.contains(&member).then_some("url"))
+}
+
 /// What normalization replaces.
 #[derive(Debug)]
 pub struct Normalizer<'a> {

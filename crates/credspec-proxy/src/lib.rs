@@ -37,6 +37,7 @@
 //! ```
 
 mod forward;
+mod record;
 mod route;
 
 use std::fmt;
@@ -51,6 +52,7 @@ use credspec_conformance::target::Target;
 use credspec_emulator::{HttpsFront, Limits, Served};
 
 pub use forward::BODY_LIMIT;
+pub use record::{RecordError, Recorder};
 pub use route::route;
 
 /// Why a proxy cannot be built.
