@@ -397,3 +397,133 @@ fn bad_account_flags_name_the_flag_and_never_echo_the_value() {
         assert!(out.stdout.is_empty(), "it must not start serving");
     }
 }
+
+/// A port free a moment ago on 127.0.0.1.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until `port` accepts connections (a liveness wait with a generous bound, not a
+/// timing assertion).
+fn wait_for(port: u16) {
+    for _ in 0..600 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("nothing listens on {port}");
+}
+
+/// One HTTP/1.1 request on a fresh connection; the status and the whole answer.
+fn http(port: u16, request: &str) -> (u16, String) {
+    use std::io::Read as _;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, answer)
+}
+
+#[test]
+fn proxy_checks_records_and_reports_on_sigint_and_conform_replays_the_recording() {
+    const ACCOUNT: &str = "AC0000000000000000000000000000c11a";
+    const TOKEN: &str = "cli-proxy-token-never-recorded";
+    let dir = tempfile::tempdir().unwrap();
+    let (upstream, listen) = (free_port(), free_port());
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_credspec"))
+        .args(["serve", "--db", ":memory:", "--log", "warn"])
+        .args(["--addr", &format!("127.0.0.1:{upstream}")])
+        .args(["--twilio-account", &format!("{ACCOUNT}:{TOKEN}")])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{upstream}/twilio/notify");
+    let recorded = dir.path().join("recorded");
+    let report = dir.path().join("proxy.json");
+    let proxy = Command::new(env!("CARGO_BIN_EXE_credspec"))
+        .args(["proxy", "--listen", &format!("127.0.0.1:{listen}")])
+        .args(["--upstream", &format!("notify-v1={base}")])
+        .args(["--record", recorded.to_str().unwrap()])
+        .args(["--report", &format!("json={}", report.display())])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(upstream);
+    wait_for(listen);
+
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}"));
+    let body = "Type=apn&FriendlyName=through-the-proxy";
+    let (status, answer) = http(
+        listen,
+        &format!(
+            "POST /twilio/notify/v1/Credentials HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+             Authorization: Basic {basic}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert_eq!(status, 201, "{answer}");
+    let (status, answer) = http(
+        listen,
+        &format!(
+            "GET /twilio/notify/v1/Credentials HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+             Authorization: Basic {basic}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(status, 200, "{answer}");
+
+    let interrupted = Command::new("kill")
+        .args(["-INT", &proxy.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let out = proxy.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("2 exchange(s), 0 violation(s)"), "{stdout}");
+    assert!(stderr.contains("recording to"), "{stderr}");
+    let json = std::fs::read_to_string(&report).unwrap();
+    assert!(json.contains("observed-2"), "{json}");
+
+    let replay = Command::new(env!("CARGO_BIN_EXE_credspec"))
+        .args(["conform", "--specs", recorded.to_str().unwrap()])
+        .args(["--target", &format!("notify-v1={base}")])
+        .env("CREDSPEC_TWILIO_ACCOUNT_SID", ACCOUNT)
+        .env("CREDSPEC_TWILIO_AUTH_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    let replayed = String::from_utf8_lossy(&replay.stdout);
+    assert_eq!(
+        replay.status.code(),
+        Some(0),
+        "{replayed}\n{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    assert!(replayed.contains("1 passed"), "{replayed}");
+    let scenarios = recorded.join("twilio/notify-v1/scenarios");
+    let files: Vec<_> = std::fs::read_dir(&scenarios).unwrap().collect();
+    assert_eq!(files.len(), 1, "one scenario per store and session");
+    for file in files {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        assert!(text.contains("\"auth\": \"valid\""), "{text}");
+        assert!(!text.contains(TOKEN) && !text.contains(&basic), "{text}");
+    }
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+}
