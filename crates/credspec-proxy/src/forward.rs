@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use credspec_conformance::exchange;
-use credspec_conformance::observe::ObservedRequest;
+use credspec_conformance::observe::{ObservedRequest, Observer};
 
 use crate::{Exchange, Shared};
 
@@ -61,15 +61,41 @@ pub(crate) async fn handle(State(proxy): State<Arc<Shared>>, request: Request) -
         .and_then(|h| h.to_str().ok());
     let path = parts.uri.path();
     let query = parts.uri.query().unwrap_or_default();
-    let Some((api, vendor_path)) = crate::route(path, host) else {
+    let (api, vendor_path, base, observer, region) = if let Some((api, vendor_path)) =
+        crate::route(path, host)
+    {
+        let Some(base) = proxy.target.base(api) else {
+            return bad_gateway(&format!(
+                "{} {path} is for {api}, which has no --upstream: nothing was forwarded",
+                parts.method
+            ));
+        };
+        (api, vendor_path, base.to_owned(), None, None)
+    } else if let Some(regional) = crate::route::route_regional(path, host) {
+        // The API's upstream in that region, derived from its base as the runner derives
+        // it; the answer's links must then point there.
+        let api = regional.api;
+        let Some(base) = proxy
+            .target
+            .base_at(api, Some(regional.site.host), Some(regional.region))
+        else {
+            return bad_gateway(&format!(
+                "{} {path} is for {api} in region {}, and no upstream of it there follows from \
+                 its --upstream (an emulator prefix or the vendor's host): nothing was forwarded",
+                parts.method, regional.region
+            ));
+        };
+        let observer = Observer::new(Arc::clone(&proxy.specs), proxy.target.rebased(api, &base));
+        (
+            api,
+            regional.path,
+            base,
+            Some(observer),
+            Some(regional.region),
+        )
+    } else {
         return bad_gateway(&format!(
             "{} {path} is for none of the APIs credspec knows (by emulator path prefix or vendor host)",
-            parts.method
-        ));
-    };
-    let Some(base) = proxy.target.base(api) else {
-        return bad_gateway(&format!(
-            "{} {path} is for {api}, which has no --upstream: nothing was forwarded",
             parts.method
         ));
     };
@@ -135,12 +161,17 @@ pub(crate) async fn handle(State(proxy): State<Arc<Shared>>, request: Request) -
             .collect(),
         body: answer_body.to_vec(),
     };
-    let report = proxy.observer.check(api, &observed, checked.clone());
+    let report =
+        observer
+            .as_ref()
+            .unwrap_or(&proxy.observer)
+            .check(api, &observed, checked.clone());
     let exchange = Exchange {
         api,
         request: &observed,
         response: &checked,
         report: &report,
+        region,
     };
     for sink in &proxy.sinks {
         sink(&exchange);

@@ -9,7 +9,10 @@
 //! The API of a request is decided by the emulator's path prefix for it
 //! (`/twilio/notify/v1/Credentials`, from core's API table) or else by the vendor's `Host`
 //! (`notify.twilio.com`), so a client pointed at the proxy by base URL and one that reaches it
-//! through `HTTPS_PROXY` (see [`Proxy::serve`]) are routed alike. Outbound connections go only
+//! through `HTTPS_PROXY` (see [`Proxy::serve`]) are routed alike. A Twilio API in another
+//! processing region (the emulator's `/twilio/au1/notify`, or `notify.sydney.au1.twilio.com`
+//! as the SDKs build it with a region set) goes to the API's upstream in that region, derived
+//! from its base as the runner derives it ([`Target::base_at`]). Outbound connections go only
 //! to the upstreams named in the [`Target`]: a request for any other API gets a 502 naming
 //! the problem, and redirects are not followed.
 //!
@@ -53,7 +56,7 @@ use credspec_emulator::{HttpsFront, Limits, Served};
 
 pub use forward::BODY_LIMIT;
 pub use record::{RecordError, Recorder};
-pub use route::route;
+pub use route::{Regional, route, route_regional};
 
 /// Why a proxy cannot be built.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +80,8 @@ pub struct Exchange<'a> {
     pub response: &'a Response,
     /// What the checks found.
     pub report: &'a ObservedReport,
+    /// The Twilio region it was for, when not the default one.
+    pub region: Option<&'static str>,
 }
 
 type Sink = Box<dyn Fn(&Exchange<'_>) + Send + Sync>;
@@ -127,7 +132,8 @@ impl ProxyBuilder {
             .map_err(ProxyError::Client)?;
         Ok(Proxy {
             shared: Arc::new(Shared {
-                observer: Observer::new(self.specs, self.target.clone()),
+                observer: Observer::new(Arc::clone(&self.specs), self.target.clone()),
+                specs: self.specs,
                 target: self.target,
                 client,
                 sinks: self.sinks,
@@ -140,6 +146,7 @@ impl ProxyBuilder {
 /// What every request of a proxy shares.
 struct Shared {
     target: Target,
+    specs: Arc<SpecSet>,
     observer: Observer,
     client: reqwest::Client,
     sinks: Vec<Sink>,

@@ -262,8 +262,9 @@ impl Recorder {
         {
             vars.account = Some(account);
         }
-        // `{{base_url}}` is the base of the scenario's API: a step of another names its own.
-        let base = if own_api {
+        // `{{base_url}}` is the base of the scenario's API in the default region: a step of
+        // another API or region keeps its own.
+        let base = if own_api && exchange.region.is_none() {
             base_of(&request.url, &request.path, &request.query)
         } else {
             String::new()
@@ -324,6 +325,9 @@ impl Recorder {
         }
         if !own_api {
             step["api"] = Value::from(api.as_str());
+        }
+        if let Some(region) = exchange.region {
+            step["region"] = Value::from(region);
         }
         steps.push(step);
         state.dirty.insert(store);
