@@ -152,7 +152,7 @@ pub(crate) struct Faulty {
     retries: AtomicUsize,
 }
 
-pub(crate) async fn faulty(State(state): State<Arc<Faulty>>, request: Request, next: Next) -> Response {
+async fn faulty(State(state): State<Arc<Faulty>>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let body = to_bytes(body, usize::MAX).await.unwrap();
     if let Some(auth) = &state.fault.authorize
