@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use credspec_conformance::exchange;
-use credspec_conformance::observe::ObservedRequest;
+use credspec_conformance::observe::{ObservedRequest, Observer};
 
 use crate::{Exchange, Shared};
 
@@ -61,18 +61,35 @@ pub(crate) async fn handle(State(proxy): State<Arc<Shared>>, request: Request) -
         .and_then(|h| h.to_str().ok());
     let path = parts.uri.path();
     let query = parts.uri.query().unwrap_or_default();
-    let Some((api, vendor_path)) = crate::route(path, host) else {
+    let Some(at) = crate::route::locate(path, host) else {
         return bad_gateway(&format!(
             "{} {path} is for none of the APIs credspec knows (by emulator path prefix or vendor host)",
             parts.method
         ));
     };
-    let Some(base) = proxy.target.base(api) else {
+    let (api, vendor_path) = (at.api, at.path.as_str());
+    // Another site or region of the API than its base's goes to the upstream's base there
+    // (`.../twilio/au1/notify`, `https://notify.sydney.au1.twilio.com`), whose answers link
+    // there, so the observer of the exchange judges them against that base.
+    let (site, region) = (at.other_site(), at.other_region());
+    let Some(base) = proxy.target.base_at(api, site, region) else {
+        let why = if proxy.target.base(api).is_none() {
+            String::from("which has no --upstream")
+        } else {
+            format!(
+                "whose --upstream has no base at {} in region {}",
+                site.unwrap_or("its first site"),
+                region.unwrap_or(credspec_core::api::TWILIO_DEFAULT_REGION)
+            )
+        };
         return bad_gateway(&format!(
-            "{} {path} is for {api}, which has no --upstream: nothing was forwarded",
+            "{} {path} is for {api}, {why}: nothing was forwarded",
             parts.method
         ));
     };
+    let rebased = (site.is_some() || region.is_some())
+        .then(|| Observer::new(Arc::clone(&proxy.specs), proxy.target.rebased(api, &base)));
+    let observer = rebased.as_ref().unwrap_or(&proxy.observer);
     let url = if query.is_empty() {
         format!("{base}{vendor_path}")
     } else {
@@ -121,7 +138,7 @@ pub(crate) async fn handle(State(proxy): State<Arc<Shared>>, request: Request) -
         .collect();
     let observed = ObservedRequest::new(
         parts.method.as_str(),
-        &vendor_path,
+        vendor_path,
         query,
         &url,
         headers,
@@ -135,7 +152,7 @@ pub(crate) async fn handle(State(proxy): State<Arc<Shared>>, request: Request) -
             .collect(),
         body: answer_body.to_vec(),
     };
-    let report = proxy.observer.check(api, &observed, checked.clone());
+    let report = observer.check(api, &observed, checked.clone());
     let exchange = Exchange {
         api,
         request: &observed,

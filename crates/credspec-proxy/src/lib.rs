@@ -125,7 +125,8 @@ impl ProxyBuilder {
             .map_err(ProxyError::Client)?;
         Ok(Proxy {
             shared: Arc::new(Shared {
-                observer: Observer::new(self.specs, self.target.clone()),
+                observer: Observer::new(Arc::clone(&self.specs), self.target.clone()),
+                specs: self.specs,
                 target: self.target,
                 client,
                 sinks: self.sinks,
@@ -139,6 +140,8 @@ impl ProxyBuilder {
 struct Shared {
     target: Target,
     observer: Observer,
+    /// For the observer of a request to another site or region of an API than its base's.
+    specs: Arc<SpecSet>,
     client: reqwest::Client,
     sinks: Vec<Sink>,
     reports: Mutex<Vec<ObservedReport>>,

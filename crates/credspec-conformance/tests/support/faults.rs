@@ -363,8 +363,20 @@ pub(crate) async fn start(fault: Option<Arc<Fault>>) -> Running {
             })
             .await
     });
+    let target = target_at(addr);
+    Running {
+        addr,
+        target,
+        stop,
+        task,
+    }
+}
+
+/// The target of an emulator at `addr` started by [`start`]: each API at its emulator prefix,
+/// with the accounts and keys above.
+pub(crate) fn target_at(addr: std::net::SocketAddr) -> Target {
     let account = |(sid, token): (&str, &str)| (sid.to_owned(), Secret::new(token.to_owned()));
-    let target = Target::from_parts(
+    Target::from_parts(
         |api| {
             api.api()
                 .sites
@@ -378,11 +390,5 @@ pub(crate) async fn start(fault: Option<Arc<Fault>>) -> Running {
             Secret::new(OTHER_KEY.to_owned()),
         ],
     )
-    .unwrap();
-    Running {
-        addr,
-        target,
-        stop,
-        task,
-    }
+    .unwrap()
 }
