@@ -230,6 +230,27 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_region_the_upstream_has_no_base_in_is_not_forwarded() {
+        // A base of its own form (no emulator prefix, no vendor host): no au1 base derives
+        // from it, and the default region's must not stand in for it (another store).
+        let proxy = proxy_to_nowhere();
+        let request = Request::get("/twilio/au1/notify/v1/Credentials")
+            .body(Body::empty())
+            .unwrap();
+        let answer = handle(State(Arc::clone(&proxy.shared)), request).await;
+        assert_eq!(answer.status(), StatusCode::BAD_GATEWAY);
+        let text = axum::body::to_bytes(answer.into_body(), 1024)
+            .await
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&text).contains("no base at its first site in region au1"),
+            "{}",
+            String::from_utf8_lossy(&text)
+        );
+        assert!(proxy.reports().is_empty());
+    }
+
+    #[tokio::test]
     async fn a_request_for_an_api_without_upstream_is_not_forwarded() {
         let proxy = proxy_to_nowhere();
         let request = Request::get("/telnyx/v2/telephony_credentials")
