@@ -61,44 +61,35 @@ pub(crate) async fn handle(State(proxy): State<Arc<Shared>>, request: Request) -
         .and_then(|h| h.to_str().ok());
     let path = parts.uri.path();
     let query = parts.uri.query().unwrap_or_default();
-    let (api, vendor_path, base, observer, region) = if let Some((api, vendor_path)) =
-        crate::route(path, host)
-    {
-        let Some(base) = proxy.target.base(api) else {
-            return bad_gateway(&format!(
-                "{} {path} is for {api}, which has no --upstream: nothing was forwarded",
-                parts.method
-            ));
-        };
-        (api, vendor_path, base.to_owned(), None, None)
-    } else if let Some(regional) = crate::route::route_regional(path, host) {
-        // The API's upstream in that region, derived from its base as the runner derives
-        // it; the answer's links must then point there.
-        let api = regional.api;
-        let Some(base) = proxy
-            .target
-            .base_at(api, Some(regional.site.host), Some(regional.region))
-        else {
-            return bad_gateway(&format!(
-                "{} {path} is for {api} in region {}, and no upstream of it there follows from \
-                 its --upstream (an emulator prefix or the vendor's host): nothing was forwarded",
-                parts.method, regional.region
-            ));
-        };
-        let observer = Observer::new(Arc::clone(&proxy.specs), proxy.target.rebased(api, &base));
-        (
-            api,
-            regional.path,
-            base,
-            Some(observer),
-            Some(regional.region),
-        )
-    } else {
+    let Some(at) = crate::route::locate(path, host) else {
         return bad_gateway(&format!(
             "{} {path} is for none of the APIs credspec knows (by emulator path prefix or vendor host)",
             parts.method
         ));
     };
+    let (api, vendor_path) = (at.api, at.path.as_str());
+    // Another site or region of the API than its base's goes to the upstream's base there
+    // (`.../twilio/au1/notify`, `https://notify.sydney.au1.twilio.com`), whose answers link
+    // there, so the observer of the exchange judges them against that base.
+    let (site, region) = (at.other_site(), at.other_region());
+    let Some(base) = proxy.target.base_at(api, site, region) else {
+        let why = if proxy.target.base(api).is_none() {
+            String::from("which has no --upstream")
+        } else {
+            format!(
+                "whose --upstream has no base at {} in region {}",
+                site.unwrap_or("its first site"),
+                region.unwrap_or(credspec_core::api::TWILIO_DEFAULT_REGION)
+            )
+        };
+        return bad_gateway(&format!(
+            "{} {path} is for {api}, {why}: nothing was forwarded",
+            parts.method
+        ));
+    };
+    let rebased = (site.is_some() || region.is_some())
+        .then(|| Observer::new(Arc::clone(&proxy.specs), proxy.target.rebased(api, &base)));
+    let observer = rebased.as_ref().unwrap_or(&proxy.observer);
     let url = if query.is_empty() {
         format!("{base}{vendor_path}")
     } else {
@@ -147,7 +138,7 @@ pub(crate) async fn handle(State(proxy): State<Arc<Shared>>, request: Request) -
         .collect();
     let observed = ObservedRequest::new(
         parts.method.as_str(),
-        &vendor_path,
+        vendor_path,
         query,
         &url,
         headers,
@@ -161,16 +152,13 @@ pub(crate) async fn handle(State(proxy): State<Arc<Shared>>, request: Request) -
             .collect(),
         body: answer_body.to_vec(),
     };
-    let report =
-        observer
-            .as_ref()
-            .unwrap_or(&proxy.observer)
-            .check(api, &observed, checked.clone());
+    let report = observer.check(api, &observed, checked.clone());
     let exchange = Exchange {
         api,
         request: &observed,
         response: &checked,
         report: &report,
+        site,
         region,
     };
     for sink in &proxy.sinks {
@@ -240,6 +228,27 @@ mod tests {
             .unwrap();
         assert!(String::from_utf8_lossy(&text).contains("over 4 MiB"));
         // Nothing reached the upstream, so nothing was checked.
+        assert!(proxy.reports().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_region_the_upstream_has_no_base_in_is_not_forwarded() {
+        // A base of its own form (no emulator prefix, no vendor host): no au1 base derives
+        // from it, and the default region's must not stand in for it (another store).
+        let proxy = proxy_to_nowhere();
+        let request = Request::get("/twilio/au1/notify/v1/Credentials")
+            .body(Body::empty())
+            .unwrap();
+        let answer = handle(State(Arc::clone(&proxy.shared)), request).await;
+        assert_eq!(answer.status(), StatusCode::BAD_GATEWAY);
+        let text = axum::body::to_bytes(answer.into_body(), 1024)
+            .await
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&text).contains("no base at its first site in region au1"),
+            "{}",
+            String::from_utf8_lossy(&text)
+        );
         assert!(proxy.reports().is_empty());
     }
 

@@ -56,7 +56,7 @@ use credspec_emulator::{HttpsFront, Limits, Served};
 
 pub use forward::BODY_LIMIT;
 pub use record::{RecordError, Recorder};
-pub use route::{Regional, route, route_regional};
+pub use route::route;
 
 /// Why a proxy cannot be built.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +80,9 @@ pub struct Exchange<'a> {
     pub response: &'a Response,
     /// What the checks found.
     pub report: &'a ObservedReport,
+    /// The site of the API it was for (`ip-messaging.twilio.com` for Chat v2), when not the
+    /// API's first.
+    pub site: Option<&'static str>,
     /// The Twilio region it was for, when not the default one.
     pub region: Option<&'static str>,
 }
@@ -146,8 +149,9 @@ impl ProxyBuilder {
 /// What every request of a proxy shares.
 struct Shared {
     target: Target,
-    specs: Arc<SpecSet>,
     observer: Observer,
+    /// For the observer of a request to another site or region of an API than its base's.
+    specs: Arc<SpecSet>,
     client: reqwest::Client,
     sinks: Vec<Sink>,
     reports: Mutex<Vec<ObservedReport>>,

@@ -262,9 +262,9 @@ impl Recorder {
         {
             vars.account = Some(account);
         }
-        // `{{base_url}}` is the base of the scenario's API in the default region: a step of
-        // another API or region keeps its own.
-        let base = if own_api && exchange.region.is_none() {
+        // `{{base_url}}` is the base of the scenario's API at its first site in the default
+        // region: a step of another API, site or region keeps its own.
+        let base = if own_api && exchange.region.is_none() && exchange.site.is_none() {
             base_of(&request.url, &request.path, &request.query)
         } else {
             String::new()
@@ -328,6 +328,9 @@ impl Recorder {
         }
         if let Some(region) = exchange.region {
             step["region"] = Value::from(region);
+        }
+        if let Some(site) = exchange.site {
+            step["site"] = Value::from(site);
         }
         steps.push(step);
         state.dirty.insert(store);

@@ -1,7 +1,6 @@
 //! A Twilio API in another processing region, through the proxy: by the emulator's regional
 //! prefix and by the regional vendor host, forwarded to the upstream's store of that region
 //! and checked against links of that region (decision D50).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 

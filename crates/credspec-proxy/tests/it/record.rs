@@ -1,7 +1,6 @@
 //! `--record`: the whole conformance suite driven through the proxy in front of one
 //! emulator is recorded, the recording replays green against a second, fresh emulator, and
 //! no secret the run used is in any recorded file (issue 17, items 2 and 3).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 use std::path::Path;
