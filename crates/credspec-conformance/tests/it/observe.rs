@@ -127,6 +127,20 @@ fn observed_crud_passes_and_tampered_answers_fail_the_right_check() {
         let report = observer.check(api, &request, response);
         assert_eq!(report.operation, None);
         assert_eq!(failed(&report), [CheckKind::Status]);
+
+        // A method the path does not declare: the vendor's 405 keeps the contract (D40), any
+        // other answer does not.
+        let (request, response) = send(&client, &base, &auth, "TRACE", "/v1/Credentials", "").await;
+        assert_eq!(response.status, 405);
+        let report = observer.check(api, &request, response.clone());
+        assert_eq!((report.operation, failed(&report)), (None, vec![]));
+        assert_eq!(report.checks.len(), 1, "the status was checked");
+        let mut answered = response;
+        answered.status = 200;
+        assert_eq!(
+            failed(&observer.check(api, &request, answered)),
+            [CheckKind::Status]
+        );
         e.stop().await;
     });
 }
