@@ -31,7 +31,7 @@ use CheckKind::{
 #[path = "support/faults.rs"]
 mod support;
 
-use support::{ACCOUNTS, Fault, KEY, start};
+use support::{Fault, KEY, start};
 
 fn specs() -> Arc<SpecSet> {
     static SPECS: OnceLock<Arc<SpecSet>> = OnceLock::new();
@@ -122,9 +122,7 @@ async fn assert_caught(fault: Fault, expected: &[(&str, &[CheckKind])]) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dropped_required_field_fails_schema_and_the_documented_body() {
-    let fault = Fault::each_resource(|_, r| {
-        r.remove("created_at");
-    });
+    let fault = support::dropped_created_at();
     assert_caught(
         fault,
         &[
@@ -160,11 +158,7 @@ async fn a_telephony_credential_without_its_default_expiry_fails_domain_and_body
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_changed_success_status_fails_status() {
-    let fault = Fault::rewrite(|_, a| {
-        if a.status == 201 {
-            a.status = 200;
-        }
-    });
+    let fault = support::created_answered_200();
     assert_caught(
         fault,
         &[
@@ -181,16 +175,7 @@ async fn a_changed_success_status_fails_status() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reformatted_date_fails_domain() {
     // Microseconds (push `created_at`) and milliseconds (telephony `updated_at`) cut to seconds.
-    let fault = Fault::each_resource(|_, r| {
-        for member in ["created_at", "updated_at"] {
-            if let Some(Value::String(s)) = r.get_mut(member)
-                && s.ends_with('Z')
-                && let Some((seconds, _)) = s.split_once('.')
-            {
-                *s = format!("{seconds}Z");
-            }
-        }
-    });
+    let fault = support::dates_cut_to_seconds();
     assert_caught(
         fault,
         &[
@@ -209,11 +194,7 @@ async fn a_reformatted_date_fails_domain() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_caller_s_api_key_in_a_secret_member_fails_domain() {
-    let fault = Fault::each_resource(|seen, r| {
-        if let Some(auth) = &seen.authorization {
-            r.insert(String::from("sip_password"), json!(auth));
-        }
-    });
+    let fault = support::caller_key_as_sip_password();
     assert_caught(
         fault,
         &[(
@@ -332,16 +313,7 @@ async fn wrong_total_pages_fail_domain_and_body() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn twilio_errors_from_a_telnyx_api_fail_schema_body_and_error() {
-    let fault = Fault::rewrite(|_, a| {
-        let status = a.status;
-        if let Some(body) = a.json.as_mut()
-            && let Some(error) = body.pointer("/errors/0")
-        {
-            let code: u64 = error["code"].as_str().unwrap().parse().unwrap();
-            let message = error["title"].clone();
-            *body = json!({"code": code, "message": message, "status": status});
-        }
-    });
+    let fault = support::twilio_errors_from_telnyx();
     assert_caught(
         fault,
         &[
@@ -364,11 +336,7 @@ async fn twilio_errors_from_a_telnyx_api_fail_schema_body_and_error() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_content_type_fails_headers() {
-    let fault = Fault::rewrite(|_, a| {
-        if a.content_type.starts_with("application/json") {
-            a.content_type = String::from("application/vnd.api+json");
-        }
-    });
+    let fault = support::json_as_vnd_api();
     assert_caught(
         fault,
         &[(
@@ -419,12 +387,7 @@ async fn a_failing_delete_fails_cleanup() {
 async fn a_twilio_sandbox_sent_as_a_boolean_fails_schema_body_and_domain() {
     // D2: "True"/"False" strings; a JSON boolean breaks the schema's enum, the documented
     // body's exact "False" and the domain rule.
-    let fault = Fault::each_classic_credential(|_, r| {
-        if let Some(Value::String(s)) = r.get("sandbox") {
-            let sandbox = s == "True";
-            r.insert(String::from("sandbox"), json!(sandbox));
-        }
-    });
+    let fault = support::sandbox_as_boolean();
     assert_caught(
         fault,
         &[
@@ -484,9 +447,7 @@ async fn a_twilio_date_with_milliseconds_fails_schema_and_domain() {
 #[tokio::test(flavor = "multi_thread")]
 async fn another_account_s_sid_fails_domain() {
     // A well-formed SID (schema passes, the body redacts it): only the domain knows the caller.
-    let fault = Fault::each_classic_credential(|_, r| {
-        r.insert(String::from("account_sid"), json!(ACCOUNTS[1].0));
-    });
+    let fault = support::other_account_sid();
     assert_caught(
         fault,
         &[
@@ -521,20 +482,7 @@ async fn a_self_url_at_another_credential_fails_domain() {
 #[tokio::test(flavor = "multi_thread")]
 async fn telnyx_errors_from_a_twilio_api_fail_schema_body_and_error() {
     // The TwilioError schema, the exact documented body and the classic error format all fail.
-    let fault = Fault::rewrite(|_, a| {
-        let status = a.status;
-        if let Some(body) = a.json.as_mut()
-            && let Some(code) = body.get("code").and_then(Value::as_u64)
-            && let Some(message) = body.get("message").cloned()
-        {
-            *body = json!({"errors": [{
-                "code": code.to_string(),
-                "title": message,
-                "detail": message,
-                "meta": {"status": status},
-            }]});
-        }
-    });
+    let fault = support::telnyx_errors_from_twilio();
     assert_caught(
         fault,
         &[
@@ -548,11 +496,7 @@ async fn telnyx_errors_from_a_twilio_api_fail_schema_body_and_error() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_comms_create_answered_201_fails_status() {
     // Comms creates are accepted (202); the body and headers are unchanged, so only status.
-    let fault = Fault::rewrite(|seen, a| {
-        if seen.method == "POST" && a.status == 202 {
-            a.status = 201;
-        }
-    });
+    let fault = support::comms_create_answered_201();
     assert_caught(
         fault,
         &[

@@ -392,3 +392,111 @@ pub(crate) fn target_at(addr: std::net::SocketAddr) -> Target {
     )
     .unwrap()
 }
+
+// The faults both the runner's and the proxy's tests inject, each named for its defect.
+
+/// Every resource without its required `created_at`.
+pub(crate) fn dropped_created_at() -> Fault {
+    Fault::each_resource(|_, r| {
+        r.remove("created_at");
+    })
+}
+
+/// A 201 answered 200.
+pub(crate) fn created_answered_200() -> Fault {
+    Fault::rewrite(|_, a| {
+        if a.status == 201 {
+            a.status = 200;
+        }
+    })
+}
+
+/// A Comms create (documented 202) answered 201.
+pub(crate) fn comms_create_answered_201() -> Fault {
+    Fault::rewrite(|seen, a| {
+        if seen.method == "POST" && a.status == 202 {
+            a.status = 201;
+        }
+    })
+}
+
+/// Microseconds (push `created_at`) and milliseconds (telephony `updated_at`) cut to seconds.
+pub(crate) fn dates_cut_to_seconds() -> Fault {
+    Fault::each_resource(|_, r| {
+        for member in ["created_at", "updated_at"] {
+            if let Some(Value::String(s)) = r.get_mut(member)
+                && s.ends_with('Z')
+                && let Some((seconds, _)) = s.split_once('.')
+            {
+                *s = format!("{seconds}Z");
+            }
+        }
+    })
+}
+
+/// JSON answered as `application/vnd.api+json`.
+pub(crate) fn json_as_vnd_api() -> Fault {
+    Fault::rewrite(|_, a| {
+        if a.content_type.starts_with("application/json") {
+            a.content_type = String::from("application/vnd.api+json");
+        }
+    })
+}
+
+/// A Telnyx API answering its errors in Twilio's format.
+pub(crate) fn twilio_errors_from_telnyx() -> Fault {
+    Fault::rewrite(|_, a| {
+        let status = a.status;
+        if let Some(body) = a.json.as_mut()
+            && let Some(error) = body.pointer("/errors/0")
+        {
+            let code: u64 = error["code"].as_str().unwrap().parse().unwrap();
+            let message = error["title"].clone();
+            *body = json!({"code": code, "message": message, "status": status});
+        }
+    })
+}
+
+/// A Twilio API answering its errors in Telnyx's format.
+pub(crate) fn telnyx_errors_from_twilio() -> Fault {
+    Fault::rewrite(|_, a| {
+        let status = a.status;
+        if let Some(body) = a.json.as_mut()
+            && let Some(code) = body.get("code").and_then(Value::as_u64)
+            && let Some(message) = body.get("message").cloned()
+        {
+            *body = json!({"errors": [{
+                "code": code.to_string(),
+                "title": message,
+                "detail": message,
+                "meta": {"status": status},
+            }]});
+        }
+    })
+}
+
+/// The caller's `Authorization` echoed as `sip_password`.
+pub(crate) fn caller_key_as_sip_password() -> Fault {
+    Fault::each_resource(|seen, r| {
+        if let Some(auth) = &seen.authorization {
+            r.insert(String::from("sip_password"), json!(auth));
+        }
+    })
+}
+
+/// A classic credential answered with the other account's SID.
+pub(crate) fn other_account_sid() -> Fault {
+    Fault::each_classic_credential(|_, r| {
+        r.insert(String::from("account_sid"), json!(ACCOUNTS[1].0));
+    })
+}
+
+/// A classic credential's `sandbox` answered as a JSON boolean instead of "True"/"False" (D2).
+pub(crate) fn sandbox_as_boolean() -> Fault {
+    Fault::each_classic_credential(|_, r| {
+        if let Some(Value::String(s)) = r.get("sandbox") {
+            let sandbox = s == "True";
+            r.insert(String::from("sandbox"), json!(sandbox));
+        }
+    })
+}

@@ -14,9 +14,8 @@ use credspec_conformance::check::CheckKind::{self, Domain, Error, Headers, Schem
 use credspec_conformance::known::KnownFailures;
 use credspec_conformance::observe::ObservedReport;
 use credspec_conformance::runner::Runner;
-use serde_json::{Value, json};
 
-use crate::support::{ACCOUNTS, Fault};
+use crate::support::{self, Fault};
 use crate::{Proxied, specs, violation_lines};
 
 /// What the proxy checked of case `id`'s requests (its cleanup's included), sent by the
@@ -72,9 +71,7 @@ async fn assert_observed(fault: Fault, expected: &[(&str, &[CheckKind])]) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dropped_required_field_is_a_schema_violation() {
-    let fault = Fault::each_resource(|_, r| {
-        r.remove("created_at");
-    });
+    let fault = support::dropped_created_at();
     assert_observed(
         fault,
         &[
@@ -93,11 +90,7 @@ async fn a_dropped_required_field_is_a_schema_violation() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_changed_success_status_is_a_status_violation() {
-    let fault = Fault::rewrite(|_, a| {
-        if a.status == 201 {
-            a.status = 200;
-        }
-    });
+    let fault = support::created_answered_200();
     assert_observed(
         fault,
         &[
@@ -113,27 +106,14 @@ async fn a_changed_success_status_is_a_status_violation() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_comms_create_answered_201_is_a_status_violation() {
-    let fault = Fault::rewrite(|seen, a| {
-        if seen.method == "POST" && a.status == 202 {
-            a.status = 201;
-        }
-    });
+    let fault = support::comms_create_answered_201();
     assert_observed(fault, &[("comms-v1.create.fcm", &[Status])]).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reformatted_date_is_a_domain_violation() {
     // Microseconds (push `created_at`) and milliseconds (telephony `updated_at`) cut to seconds.
-    let fault = Fault::each_resource(|_, r| {
-        for member in ["created_at", "updated_at"] {
-            if let Some(Value::String(s)) = r.get_mut(member)
-                && s.ends_with('Z')
-                && let Some((seconds, _)) = s.split_once('.')
-            {
-                *s = format!("{seconds}Z");
-            }
-        }
-    });
+    let fault = support::dates_cut_to_seconds();
     assert_observed(
         fault,
         &[
@@ -152,11 +132,7 @@ async fn a_reformatted_date_is_a_domain_violation() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_content_type_is_a_headers_violation() {
-    let fault = Fault::rewrite(|_, a| {
-        if a.content_type.starts_with("application/json") {
-            a.content_type = String::from("application/vnd.api+json");
-        }
-    });
+    let fault = support::json_as_vnd_api();
     assert_observed(
         fault,
         &[
@@ -172,16 +148,7 @@ async fn a_wrong_content_type_is_a_headers_violation() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn twilio_errors_from_a_telnyx_api_are_schema_and_error_violations() {
-    let fault = Fault::rewrite(|_, a| {
-        let status = a.status;
-        if let Some(body) = a.json.as_mut()
-            && let Some(error) = body.pointer("/errors/0")
-        {
-            let code: u64 = error["code"].as_str().unwrap().parse().unwrap();
-            let message = error["title"].clone();
-            *body = json!({"code": code, "message": message, "status": status});
-        }
-    });
+    let fault = support::twilio_errors_from_telnyx();
     assert_observed(
         fault,
         &[
@@ -201,20 +168,7 @@ async fn twilio_errors_from_a_telnyx_api_are_schema_and_error_violations() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn telnyx_errors_from_a_twilio_api_are_schema_and_error_violations() {
-    let fault = Fault::rewrite(|_, a| {
-        let status = a.status;
-        if let Some(body) = a.json.as_mut()
-            && let Some(code) = body.get("code").and_then(Value::as_u64)
-            && let Some(message) = body.get("message").cloned()
-        {
-            *body = json!({"errors": [{
-                "code": code.to_string(),
-                "title": message,
-                "detail": message,
-                "meta": {"status": status},
-            }]});
-        }
-    });
+    let fault = support::telnyx_errors_from_twilio();
     assert_observed(
         fault,
         &[
@@ -228,11 +182,7 @@ async fn telnyx_errors_from_a_twilio_api_are_schema_and_error_violations() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_caller_s_api_key_in_a_secret_member_is_a_domain_violation() {
     // The value breaks the member's schema too, as the runner's fault test finds.
-    let fault = Fault::each_resource(|seen, r| {
-        if let Some(auth) = &seen.authorization {
-            r.insert(String::from("sip_password"), json!(auth));
-        }
-    });
+    let fault = support::caller_key_as_sip_password();
     assert_observed(
         fault,
         &[(
@@ -246,9 +196,7 @@ async fn the_caller_s_api_key_in_a_secret_member_is_a_domain_violation() {
 #[tokio::test(flavor = "multi_thread")]
 async fn another_account_s_sid_is_a_domain_violation() {
     // A well-formed SID (the schema passes): only the domain knows the caller.
-    let fault = Fault::each_classic_credential(|_, r| {
-        r.insert(String::from("account_sid"), json!(ACCOUNTS[1].0));
-    });
+    let fault = support::other_account_sid();
     assert_observed(
         fault,
         &[
@@ -261,12 +209,7 @@ async fn another_account_s_sid_is_a_domain_violation() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_twilio_sandbox_sent_as_a_boolean_is_a_schema_and_domain_violation() {
-    let fault = Fault::each_classic_credential(|_, r| {
-        if let Some(Value::String(s)) = r.get("sandbox") {
-            let sandbox = s == "True";
-            r.insert(String::from("sandbox"), json!(sandbox));
-        }
-    });
+    let fault = support::sandbox_as_boolean();
     assert_observed(
         fault,
         &[("notify-v1.create.documented-example", &[Schema, Domain])],

@@ -11,73 +11,12 @@ use credspec_conformance::known::KnownFailures;
 use credspec_conformance::report::CaseStatus;
 use credspec_conformance::runner::Runner;
 use credspec_conformance::spec::{ApiId, CaseKind, SpecSet};
-use credspec_conformance::target::Target;
-use credspec_core::id::{AccountSid, ApiKeySid};
-use credspec_core::secret::{Secret, is_secret_name};
-use credspec_emulator::{Emulator, Served, SystemClock, TelnyxApiKey, TwilioAccount, TwilioApiKey};
+use credspec_core::secret::is_secret_name;
+use credspec_emulator::SystemClock;
 use credspec_proxy::{Proxy, Recorder};
 use serde_json::Value;
 
-const KEYS: [&str; 2] = [
-    "KEYRECORD0000000000000000000000001",
-    "KEYRECORD0000000000000000000000002",
-];
-const ACCOUNTS: [(&str, &str); 2] = [
-    (
-        "ACdec0de000000000000000000000000a1",
-        "record-token-of-the-first-account",
-    ),
-    (
-        "ACdec0de000000000000000000000000a2",
-        "record-token-of-the-other-account",
-    ),
-];
-const API_KEY: (&str, &str) = (
-    "SKdec0de0000000000000000000000000a",
-    "record-secret-of-the-api-key",
-);
-
-async fn emulator() -> Served {
-    let mut builder = Emulator::builder()
-        .telnyx_key(KEYS[0].parse::<TelnyxApiKey>().unwrap())
-        .telnyx_key(KEYS[1].parse::<TelnyxApiKey>().unwrap())
-        .twilio_api_key(TwilioApiKey::new(
-            API_KEY.0.parse::<ApiKeySid>().unwrap(),
-            API_KEY.1.to_owned(),
-            ACCOUNTS[0].0.parse::<AccountSid>().unwrap(),
-        ));
-    for (sid, token) in ACCOUNTS {
-        builder = builder.twilio_account(TwilioAccount::new(
-            sid.parse::<AccountSid>().unwrap(),
-            token.to_owned(),
-        ));
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    builder
-        .build()
-        .unwrap()
-        .serve(listener, std::future::pending())
-        .await
-        .unwrap()
-}
-
-/// Every API at `addr` under the emulator's prefixes (the proxy routes by the same ones),
-/// with the accounts and keys above.
-fn target(addr: std::net::SocketAddr) -> Target {
-    let account = |(sid, token): (&str, &str)| (sid.to_owned(), Secret::new(token.to_owned()));
-    Target::from_parts(
-        |api| {
-            api.api()
-                .sites
-                .first()
-                .map(|site| format!("http://{addr}{}", site.prefix))
-        },
-        ACCOUNTS.map(account),
-        account(API_KEY),
-        KEYS.map(|k| Secret::new(k.to_owned())),
-    )
-    .unwrap()
-}
+use crate::support::{self, ACCOUNTS, API_KEY, KEY, OTHER_KEY};
 
 /// Every secret value of a JSON body: secret-named string members, at any depth.
 fn secrets_of(value: &Value, name: &str, out: &mut Vec<String>) {
@@ -115,7 +54,7 @@ fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 async fn a_recorded_suite_replays_green_and_holds_no_secret() {
     let specs = Arc::new(SpecSet::load(SpecSet::default_root()).unwrap());
     let dir = tempfile::tempdir().unwrap();
-    let upstream = emulator().await;
+    let upstream = support::start(None).await;
 
     // Every secret the run sends or receives, as the proxy saw it.
     let used: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
@@ -123,7 +62,7 @@ async fn a_recorded_suite_replays_green_and_holds_no_secret() {
         Arc::new(Recorder::create(dir.path(), &specs, Arc::new(SystemClock::new())).unwrap());
     let recording = Arc::clone(&recorder);
     let seen = Arc::clone(&used);
-    let proxy = Proxy::builder(Arc::clone(&specs), target(upstream.local_addr()))
+    let proxy = Proxy::builder(Arc::clone(&specs), upstream.target.clone())
         .on_exchange(move |exchange| {
             let mut found = Vec::new();
             for (k, v) in &exchange.request.headers {
@@ -166,7 +105,7 @@ async fn a_recorded_suite_replays_green_and_holds_no_secret() {
     // changes), through the proxy.
     let runner = Runner::new(
         Arc::clone(&specs),
-        target(front.local_addr()),
+        support::target_at(front.local_addr()),
         KnownFailures::default(),
     )
     .unwrap();
@@ -210,10 +149,10 @@ async fn a_recorded_suite_replays_green_and_holds_no_secret() {
     );
 
     // The replay, against a fresh emulator.
-    let fresh = emulator().await;
+    let fresh = support::start(None).await;
     let replay = Runner::new(
         Arc::new(recorded),
-        target(fresh.local_addr()),
+        fresh.target.clone(),
         KnownFailures::default(),
     )
     .unwrap();
@@ -232,7 +171,7 @@ async fn a_recorded_suite_replays_green_and_holds_no_secret() {
 
     // No secret of the run in any recorded file.
     let mut used = used.lock().unwrap().clone();
-    used.extend(KEYS.map(str::to_owned));
+    used.extend([KEY, OTHER_KEY].map(str::to_owned));
     used.extend(ACCOUNTS.map(|(_, token)| token.to_owned()));
     used.push(API_KEY.1.to_owned());
     // The documented examples the suite sends are public string values of specs/
