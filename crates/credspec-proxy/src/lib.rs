@@ -16,6 +16,10 @@
 //! to the upstreams named in the [`Target`]: a request for any other API gets a 502 naming
 //! the problem, and redirects are not followed.
 //!
+//! A [`Recorder`] as a sink ([`ProxyBuilder::on_exchange`]) writes every exchange as a step
+//! of a scenario in the `specs/` case format, secrets left out, which the runner replays
+//! against any target (`credspec proxy --record DIR`, then `credspec conform --specs DIR`).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;

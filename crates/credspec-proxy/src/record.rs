@@ -701,7 +701,7 @@ impl Vars {
                 // would break it), so material in raw text is masked, not made a fixture.
                 let raw = match serde_json::from_str::<Value>(&raw) {
                     Ok(mut json) => {
-                        mask_all(&mut json);
+                        credspec_core::secret::mask_json(&mut json);
                         let text = json.to_string();
                         self.template(&text)
                     }
@@ -998,11 +998,6 @@ fn certificate_in<'a>(members: impl Iterator<Item = (&'a str, &'a str)>) -> Opti
     members
         .filter(|(k, _)| k.to_ascii_lowercase().contains("certificate"))
         .find_map(|(_, v)| Certificate::from_pem(v).ok())
-}
-
-/// Every secret member and secret-shaped string of `value` masked.
-fn mask_all(value: &mut Value) {
-    credspec_core::secret::mask_json(value);
 }
 
 #[cfg(test)]
