@@ -3,12 +3,10 @@
 //! log.
 
 use std::borrow::Cow;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::sync::atomic::AtomicU64;
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{CONTENT_TYPE, HOST};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::middleware::Next;
@@ -293,7 +291,7 @@ pub(crate) fn vendor_base(headers: &HeaderMap, uri: &Uri) -> Option<String> {
 /// A request addressed to a vendor host (`Host: api.telnyx.com`) is served by that API as
 /// if its path carried the API's base path, so a proxy or a hosts-file entry works without
 /// changing paths. `/healthz` and the admin API stay where they are.
-fn route_vendor_host(request: &mut Request) {
+pub(crate) fn route_vendor_host(request: &mut Request) {
     if let Some(base) = vendor_base(request.headers(), request.uri()) {
         let path_and_query = request.uri().path_and_query().map_or("/", |p| p.as_str());
         let path = request.uri().path();
@@ -307,36 +305,11 @@ fn route_vendor_host(request: &mut Request) {
     }
 }
 
-/// State of the request log.
+/// State of the request log ([`crate::front`] writes its lines).
 #[derive(Debug, Default)]
 pub(crate) struct RequestLog {
-    next_id: AtomicU64,
-}
-
-/// Middleware, the outermost: one log line per request with an id, method, path as the
-/// client sent it (never the query, headers or body, where secrets travel), status and
-/// latency; and vendor-host routing ([`route_vendor_host`]). One layer rather than two,
-/// since each `from_fn` layer costs every request a boxed future and a clone of the inner
-/// service.
-pub(crate) async fn front(
-    State(log): State<Arc<RequestLog>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let id = log.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let started = Instant::now();
-    route_vendor_host(&mut request);
-    let response = next.run(request).await;
-    let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    if response.status().is_server_error() {
-        tracing::warn!(request_id = id, %method, path, status, latency_ms, "request");
-    } else {
-        tracing::info!(request_id = id, %method, path, status, latency_ms, "request");
-    }
-    response
+    /// The id of the last request logged.
+    pub(crate) next_id: AtomicU64,
 }
 
 #[cfg(test)]
