@@ -17,8 +17,9 @@
 //!   so a read does not queue behind a batch's `fsync`. An in-memory database has one
 //!   connection for both.
 //! - Writes run on tokio's blocking pool. A read runs in place when a read connection is
-//!   free at once (a point read costs less than the hop to another thread), else on the
-//!   blocking pool.
+//!   free at once, or after the task yielded and found one free ([`READ_YIELDS`] times at
+//!   most: a point read costs less than the hop to another thread), else on the blocking
+//!   pool.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -217,6 +218,11 @@ const STATEMENT_CACHE: usize = 128;
 /// How many read connections a file database gets.
 const READERS: usize = 4;
 
+/// How many times a read that finds every read connection taken yields to the runtime and
+/// tries again before it waits for one on the blocking pool (a batch of writes holds an
+/// in-memory database's connection until it commits).
+const READ_YIELDS: usize = 2;
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -314,14 +320,22 @@ impl Store {
         let shared = &self.shared;
         let all = shared.read_connections();
         let start = shared.next_reader.fetch_add(1, Ordering::Relaxed);
-        {
-            // The guard must not live across the `await` below (it is not `Send`).
-            let free = (0..all.len()).find_map(|i| {
-                all.get((start + i) % all.len())
-                    .and_then(|mutex| mutex.try_lock().ok())
-            });
-            if let Some(mut conn) = free {
-                return run(&mut conn, f);
+        for attempt in 0..=READ_YIELDS {
+            {
+                // The guard must not live across an `await` (it is not `Send`).
+                let free = (0..all.len()).find_map(|i| {
+                    all.get((start + i) % all.len())
+                        .and_then(|mutex| mutex.try_lock().ok())
+                });
+                if let Some(mut conn) = free {
+                    return run(&mut conn, f);
+                }
+            }
+            if attempt < READ_YIELDS {
+                // Every connection is taken, most often by a point read on the other worker
+                // (an in-memory database has one connection): it is free again by the time
+                // this task is polled next, far sooner than a blocking thread would answer.
+                tokio::task::yield_now().await;
             }
         }
         let shared = Arc::clone(shared);
