@@ -172,6 +172,14 @@ pub(crate) struct Store {
     shared: Arc<Shared>,
 }
 
+/// What a read runs in: a transaction of its own (every read of several statements), or
+/// the one statement's own ([`Store::read_statement`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Transaction,
+    Statement,
+}
+
 /// What a queued write does once its batch has run: whether to keep its changes, and how to
 /// answer once the batch's commit is known.
 struct Finish {
@@ -300,10 +308,32 @@ impl Store {
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
+        self.read_in(Scope::Transaction, f).await
+    }
+
+    /// Reads with `f`, which runs one statement: SQLite runs a statement outside a
+    /// transaction in a read transaction of its own, so it needs no `BEGIN` and `COMMIT`
+    /// around it, two statements more than a point read's own (issue 15 §5).
+    pub(crate) async fn read_statement<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.read_in(Scope::Statement, f).await
+    }
+
+    async fn read_in<T: Send + 'static>(
+        &self,
+        scope: Scope,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
         fn run<T>(
             conn: &mut Connection,
+            scope: Scope,
             f: impl FnOnce(&Connection) -> Result<T, StoreError>,
         ) -> Result<T, StoreError> {
+            if scope == Scope::Statement {
+                return f(conn);
+            }
             conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
             let read = f(conn);
             // Nothing was written: ending the transaction only releases its snapshot, so
@@ -328,7 +358,7 @@ impl Store {
                         .and_then(|mutex| mutex.try_lock().ok())
                 });
                 if let Some(mut conn) = free {
-                    return run(&mut conn, f);
+                    return run(&mut conn, scope, f);
                 }
             }
             if attempt < READ_YIELDS {
@@ -342,7 +372,7 @@ impl Store {
         tokio::task::spawn_blocking(move || {
             let all = shared.read_connections();
             let mutex = all.get(start % all.len()).unwrap_or(&shared.writer);
-            run(&mut lock(mutex), f)
+            run(&mut lock(mutex), scope, f)
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?

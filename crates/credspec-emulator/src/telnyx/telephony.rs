@@ -192,7 +192,7 @@ pub(super) async fn get(
     let key = id.clone();
     let stored = shared
         .store
-        .read(move |tx| rows::get_telephony_json(tx, &account, key.as_str()))
+        .read_statement(move |tx| rows::get_telephony_json(tx, &account, key.as_str()))
         .await?
         .ok_or_else(|| Failure::Vendor(ErrorResponse::not_found()))?;
     let body = match stored_body(&stored, now) {
