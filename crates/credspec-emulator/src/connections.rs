@@ -20,7 +20,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::http::header::HOST;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::Watcher;
@@ -161,10 +160,11 @@ async fn idle(last: Arc<AtomicU64>, epoch: Instant, timeout: Duration) {
     }
 }
 
-/// The router as a hyper service that, for a response marked
-/// [`crate::admin::faults::CloseConnection`], never answers and tells the connection to close.
-struct Closing {
-    inner: TowerToHyperService<Router>,
+/// The service (a router, or the emulator's front) as a hyper service that, for a response
+/// marked [`crate::admin::faults::CloseConnection`], never answers and tells the connection to
+/// close.
+struct Closing<S> {
+    inner: TowerToHyperService<S>,
     close: Arc<Notify>,
     /// Set on a TLS connection (the HTTPS front): its requests are marked
     /// `X-Forwarded-Proto: https`, and given `Host: <host>` when they have none.
@@ -180,7 +180,34 @@ struct Secure {
 
 type Answer = Result<axum::response::Response, std::convert::Infallible>;
 
-impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Closing {
+/// What the accept loop serves: a router, or the emulator's front.
+pub(crate) trait App:
+    tower::Service<
+        hyper::Request<hyper::body::Incoming>,
+        Response = axum::response::Response,
+        Error = std::convert::Infallible,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<S> App for S where
+    S: tower::Service<
+            hyper::Request<hyper::body::Incoming>,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+impl<S: App> hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Closing<S> {
     type Response = axum::response::Response;
     type Error = std::convert::Infallible;
     type Future = Pin<Box<dyn Future<Output = Answer> + Send>>;
@@ -230,7 +257,7 @@ async fn accept(listener: Option<&TcpListener>) -> io::Result<(TcpStream, std::n
 /// `shutdown` resolves, then lets the connections finish their requests in flight.
 pub(crate) async fn serve(
     listener: TcpListener,
-    router: Router,
+    router: impl App,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
     https: Option<Https>,
@@ -338,7 +365,7 @@ pub(crate) async fn serve(
 
 /// Serves HTTP/1.1 on `io` with `service` until the connection closes or the server shuts
 /// down.
-async fn serve_http<I>(io: I, service: Closing, limits: Limits, watcher: Watcher)
+async fn serve_http<I, S: App>(io: I, service: Closing<S>, limits: Limits, watcher: Watcher)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {

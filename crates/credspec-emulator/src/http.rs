@@ -3,15 +3,17 @@
 //! log.
 
 use std::borrow::Cow;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::convert::Infallible;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::atomic::AtomicU64;
+use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{CONTENT_TYPE, HOST};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use credspec_core::rules::Violation;
 
@@ -40,7 +42,7 @@ pub(crate) async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, 
     let mut body = body;
     let mut out = Vec::new();
     loop {
-        let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
+        let frame = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await;
         let Some(frame) = frame else { break };
         let frame = frame.map_err(|_| BodyError::Read)?;
         if let Ok(data) = frame.into_data() {
@@ -163,12 +165,94 @@ fn valid_host(value: &[u8]) -> bool {
             .all(|&b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=".contains(&b))
 }
 
-/// Middleware of each API: a request with no `Host`, several, or an invalid one is answered
-/// 400 in the vendor's format `E` (RFC 9112 §3.2).
-pub(crate) async fn require_host<E: VendorError>(request: Request, next: Next) -> Response {
-    match host_problem(request.version(), request.headers()) {
-        Some(problem) => Failure::Vendor(E::bad_request(problem)).into_response(),
-        None => next.run(request).await,
+/// Layer of each API: a request with no `Host`, several, or an invalid one is answered 400
+/// in the vendor's format `E` (RFC 9112 §3.2). A service of its own rather than a `from_fn`
+/// middleware, which costs every request two boxes and a clone of the route (issue 15 §5).
+pub(crate) struct RequireHost<E>(PhantomData<fn() -> E>);
+
+impl<E> RequireHost<E> {
+    pub(crate) fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<E> Clone for RequireHost<E> {
+    fn clone(&self) -> Self {
+        Self::new()
+    }
+}
+
+impl<E, S> tower::Layer<S> for RequireHost<E> {
+    type Service = RequireHostService<E, S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequireHostService {
+            inner,
+            vendor: PhantomData,
+        }
+    }
+}
+
+/// The service of [`RequireHost`] around `S`.
+pub(crate) struct RequireHostService<E, S> {
+    inner: S,
+    vendor: PhantomData<fn() -> E>,
+}
+
+impl<E, S: Clone> Clone for RequireHostService<E, S> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            vendor: PhantomData,
+        }
+    }
+}
+
+impl<E, S> tower::Service<Request> for RequireHostService<E, S>
+where
+    E: VendorError,
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+    S::Future: Unpin,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = HostChecked<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        match host_problem(request.version(), request.headers()) {
+            Some(problem) => {
+                let refusal = Failure::Vendor(E::bad_request(problem)).into_response();
+                HostChecked::Refused(Some(refusal))
+            }
+            None => HostChecked::Served(self.inner.call(request)),
+        }
+    }
+}
+
+/// The answer of [`RequireHostService`]: the refusal, or the inner service's answer.
+pub(crate) enum HostChecked<F> {
+    Refused(Option<Response>),
+    Served(F),
+}
+
+impl<F> Future for HostChecked<F>
+where
+    F: Future<Output = Result<Response, Infallible>> + Unpin,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Self::Refused(refusal) => match refusal.take() {
+                Some(refusal) => Poll::Ready(Ok(refusal)),
+                None => Poll::Pending,
+            },
+            Self::Served(inner) => Pin::new(inner).poll(cx),
+        }
     }
 }
 
@@ -293,7 +377,7 @@ pub(crate) fn vendor_base(headers: &HeaderMap, uri: &Uri) -> Option<String> {
 /// A request addressed to a vendor host (`Host: api.telnyx.com`) is served by that API as
 /// if its path carried the API's base path, so a proxy or a hosts-file entry works without
 /// changing paths. `/healthz` and the admin API stay where they are.
-fn route_vendor_host(request: &mut Request) {
+pub(crate) fn route_vendor_host(request: &mut Request) {
     if let Some(base) = vendor_base(request.headers(), request.uri()) {
         let path_and_query = request.uri().path_and_query().map_or("/", |p| p.as_str());
         let path = request.uri().path();
@@ -307,36 +391,11 @@ fn route_vendor_host(request: &mut Request) {
     }
 }
 
-/// State of the request log.
+/// State of the request log ([`crate::front`] writes its lines).
 #[derive(Debug, Default)]
 pub(crate) struct RequestLog {
-    next_id: AtomicU64,
-}
-
-/// Middleware, the outermost: one log line per request with an id, method, path as the
-/// client sent it (never the query, headers or body, where secrets travel), status and
-/// latency; and vendor-host routing ([`route_vendor_host`]). One layer rather than two,
-/// since each `from_fn` layer costs every request a boxed future and a clone of the inner
-/// service.
-pub(crate) async fn front(
-    State(log): State<Arc<RequestLog>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let id = log.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let started = Instant::now();
-    route_vendor_host(&mut request);
-    let response = next.run(request).await;
-    let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    if response.status().is_server_error() {
-        tracing::warn!(request_id = id, %method, path, status, latency_ms, "request");
-    } else {
-        tracing::info!(request_id = id, %method, path, status, latency_ms, "request");
-    }
-    response
+    /// The id of the last request logged.
+    pub(crate) next_id: AtomicU64,
 }
 
 #[cfg(test)]

@@ -93,7 +93,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::get;
 use credspec_core::api::{Shape, TWILIO_DEFAULT_REGION, TWILIO_REGIONS};
@@ -109,6 +108,7 @@ pub mod admin;
 pub mod cli;
 mod connections;
 pub mod ephemeral;
+mod front;
 mod http;
 mod place;
 pub mod rate_limit;
@@ -407,19 +407,24 @@ impl Emulator {
 
     /// Every route of every API, with vendor-host routing and the request log.
     ///
-    /// Each site of each API of core's table ([`APIS`]) is a router nested at its prefix
-    /// with its own fallback, so unknown routes answer in that vendor's format. The classic
-    /// Twilio APIs (Notify, Chat, IP-Messaging, Conversations) share one store (D48).
+    /// Each site of each API of core's table ([`APIS`]) has a router of its own at its
+    /// prefix with its own fallback, so unknown routes answer in that vendor's format. The
+    /// classic Twilio APIs (Notify, Chat, IP-Messaging, Conversations) share one store (D48).
     pub fn router(&self) -> Router {
-        let mut apis = Router::new().route("/healthz", get(healthz));
-        let mut nested: Vec<&str> = Vec::new();
+        Router::new().fallback_service(self.front())
+    }
+
+    /// The service behind [`Emulator::router`], which the emulator's own server runs
+    /// without the router around it.
+    fn front(&self) -> front::Front {
+        let shared = &self.shared;
+        let mut sites: Vec<(String, Router<Arc<Shared>>)> = Vec::new();
         for api in &APIS {
             for site in api.sites {
                 // Both Telnyx APIs live under one prefix, served by one router.
-                if nested.contains(&site.prefix) {
+                if sites.iter().any(|(prefix, _)| prefix == site.prefix) {
                     continue;
                 }
-                nested.push(site.prefix);
                 let routes = match api.shape {
                     Shape::TwilioClassic { .. } => {
                         // Every region at its own prefix, with its own store (D50).
@@ -427,7 +432,7 @@ impl Emulator {
                             let prefix = site.regional_prefix(region.id);
                             let regional = twilio::classic::Site::new(api, region.id, prefix);
                             let prefix = regional.prefix().to_owned();
-                            apis = apis.nest(&prefix, twilio::classic::routes(regional));
+                            sites.push((prefix, twilio::classic::routes(regional)));
                         }
                         let default = TWILIO_DEFAULT_REGION;
                         let site = twilio::classic::Site::new(api, default, site.prefix.into());
@@ -436,41 +441,25 @@ impl Emulator {
                     Shape::TwilioComms => twilio::comms::routes(),
                     Shape::TelnyxMobilePush | Shape::TelnyxTelephony => telnyx::routes(),
                 };
-                apis = apis.nest(site.prefix, routes);
+                sites.push((site.prefix.to_owned(), routes));
             }
         }
-        let mut apis = apis.fallback(no_api);
-        if self.shared.rate_limit.is_some() {
+        let root = Router::new()
+            .route("/healthz", get(healthz))
+            .fallback(no_api);
+        let admin = shared
+            .admin
+            .as_ref()
+            .map(|_| admin::routes(Arc::clone(shared)));
+        let layers = front::Layers {
             // The limiter is fixed at build; without one its layer would only pass every
             // request on, at the cost of a boxed future per request.
-            apis = apis.layer(from_fn_with_state(
-                Arc::clone(&self.shared),
-                rate_limit::limit,
-            ));
-        }
-        if self.shared.admin.is_some() {
+            rate_limit: shared.rate_limit.is_some(),
             // Faults and the inspector act only with the admin API on; without it their
             // layers would cost every request (about 5% of a fetch) for nothing.
-            apis = apis
-                .layer(from_fn_with_state(
-                    Arc::clone(&self.shared),
-                    admin::faults::inject,
-                ))
-                .layer(from_fn_with_state(
-                    Arc::clone(&self.shared),
-                    admin::inspector::record,
-                ));
-        }
-        let mut top = Router::new();
-        if self.shared.admin.is_some() {
-            top = top.nest(admin::PREFIX, admin::routes(Arc::clone(&self.shared)));
-        }
-        top.fallback_service(apis.with_state(Arc::clone(&self.shared)))
-            .with_state(Arc::clone(&self.shared))
-            .layer(from_fn_with_state(
-                Arc::new(http::RequestLog::default()),
-                http::front,
-            ))
+            admin: shared.admin.is_some(),
+        };
+        front::Front::new(shared, sites, root, admin, &layers)
     }
 
     /// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight.
@@ -491,8 +480,8 @@ impl Emulator {
         limits: Limits,
     ) -> std::io::Result<Served> {
         let local_addr = listener.local_addr()?;
-        let router = self.router();
-        let task = tokio::spawn(connections::serve(listener, router, limits, shutdown, None));
+        let app = self.front();
+        let task = tokio::spawn(connections::serve(listener, app, limits, shutdown, None));
         Ok(Served {
             local_addr,
             https_addr: None,
@@ -513,12 +502,12 @@ impl Emulator {
     ) -> std::io::Result<Served> {
         let local_addr = listener.local_addr()?;
         let https_addr = https.as_ref().map(|l| l.local_addr()).transpose()?;
-        let router = self.router();
+        let app = self.front();
         let https = connections::Https {
             front,
             listener: https,
         };
-        let served = connections::serve(listener, router, limits, shutdown, Some(https));
+        let served = connections::serve(listener, app, limits, shutdown, Some(https));
         let task = tokio::spawn(served);
         Ok(Served {
             local_addr,

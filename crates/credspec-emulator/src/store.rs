@@ -17,8 +17,9 @@
 //!   so a read does not queue behind a batch's `fsync`. An in-memory database has one
 //!   connection for both.
 //! - Writes run on tokio's blocking pool. A read runs in place when a read connection is
-//!   free at once (a point read costs less than the hop to another thread), else on the
-//!   blocking pool.
+//!   free at once, or after the task yielded and found one free ([`READ_YIELDS`] times at
+//!   most: a point read costs less than the hop to another thread), else on the blocking
+//!   pool.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -171,6 +172,14 @@ pub(crate) struct Store {
     shared: Arc<Shared>,
 }
 
+/// What a read runs in: a transaction of its own (every read of several statements), or
+/// the one statement's own ([`Store::read_statement`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Transaction,
+    Statement,
+}
+
 /// What a queued write does once its batch has run: whether to keep its changes, and how to
 /// answer once the batch's commit is known.
 struct Finish {
@@ -216,6 +225,11 @@ const STATEMENT_CACHE: usize = 128;
 
 /// How many read connections a file database gets.
 const READERS: usize = 4;
+
+/// How many times a read that finds every read connection taken yields to the runtime and
+/// tries again before it waits for one on the blocking pool (a batch of writes holds an
+/// in-memory database's connection until it commits).
+const READ_YIELDS: usize = 2;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -294,10 +308,32 @@ impl Store {
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
+        self.read_in(Scope::Transaction, f).await
+    }
+
+    /// Reads with `f`, which runs one statement: SQLite runs a statement outside a
+    /// transaction in a read transaction of its own, so it needs no `BEGIN` and `COMMIT`
+    /// around it, two statements more than a point read's own (issue 15 §5).
+    pub(crate) async fn read_statement<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.read_in(Scope::Statement, f).await
+    }
+
+    async fn read_in<T: Send + 'static>(
+        &self,
+        scope: Scope,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
         fn run<T>(
             conn: &mut Connection,
+            scope: Scope,
             f: impl FnOnce(&Connection) -> Result<T, StoreError>,
         ) -> Result<T, StoreError> {
+            if scope == Scope::Statement {
+                return f(conn);
+            }
             conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
             let read = f(conn);
             // Nothing was written: ending the transaction only releases its snapshot, so
@@ -314,21 +350,29 @@ impl Store {
         let shared = &self.shared;
         let all = shared.read_connections();
         let start = shared.next_reader.fetch_add(1, Ordering::Relaxed);
-        {
-            // The guard must not live across the `await` below (it is not `Send`).
-            let free = (0..all.len()).find_map(|i| {
-                all.get((start + i) % all.len())
-                    .and_then(|mutex| mutex.try_lock().ok())
-            });
-            if let Some(mut conn) = free {
-                return run(&mut conn, f);
+        for attempt in 0..=READ_YIELDS {
+            {
+                // The guard must not live across an `await` (it is not `Send`).
+                let free = (0..all.len()).find_map(|i| {
+                    all.get((start + i) % all.len())
+                        .and_then(|mutex| mutex.try_lock().ok())
+                });
+                if let Some(mut conn) = free {
+                    return run(&mut conn, scope, f);
+                }
+            }
+            if attempt < READ_YIELDS {
+                // Every connection is taken, most often by a point read on the other worker
+                // (an in-memory database has one connection): it is free again by the time
+                // this task is polled next, far sooner than a blocking thread would answer.
+                tokio::task::yield_now().await;
             }
         }
         let shared = Arc::clone(shared);
         tokio::task::spawn_blocking(move || {
             let all = shared.read_connections();
             let mutex = all.get(start % all.len()).unwrap_or(&shared.writer);
-            run(&mut lock(mutex), f)
+            run(&mut lock(mutex), scope, f)
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?

@@ -83,9 +83,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(http::method_not_allowed::<ErrorResponse>)
-        .layer(axum::middleware::from_fn(
-            http::require_host::<ErrorResponse>,
-        ))
+        .layer(http::RequireHost::<ErrorResponse>::new())
 }
 
 /// An unknown route: Telnyx's 404.

@@ -335,6 +335,26 @@ pub(crate) fn get_telephony(
     get(tx, TELEPHONY, account, id)
 }
 
+/// One telephony credential of the account: its stored JSON (`expired` as of its last write).
+pub(crate) fn get_telephony_json(
+    tx: &Connection,
+    account: &UserId,
+    id: &str,
+) -> Result<Option<String>, StoreError> {
+    // A literal: `format!` would build the statement's text again on every fetch.
+    Ok(tx
+        .prepare_cached(
+            "SELECT resource FROM telnyx_telephony_credentials WHERE id = ?1 AND account = ?2",
+        )?
+        .query_row((id, account.as_str()), |r| r.get(0))
+        .optional()?)
+}
+
+/// A telephony credential from its stored JSON (`expired` not yet recomputed).
+pub(crate) fn decode_telephony(id: &str, json: &str) -> Result<TelephonyCredential, StoreError> {
+    decode(TELEPHONY, id, json)
+}
+
 /// Deletes one telephony credential of the account.
 pub(crate) fn delete_telephony(
     tx: &Connection,

@@ -20,7 +20,7 @@ use credspec_core::id::{SipPassword, SipUsername, TelnyxId};
 use credspec_core::random::RandomSource as _;
 use credspec_core::rules::{
     TelephonyOperation, Violation, check_tag_capacity, check_telephony_operation,
-    telephony_default_expiry,
+    is_expired as expired_at, telephony_default_expiry,
 };
 use credspec_core::secret::Secret;
 use credspec_core::time::OffsetDateTime;
@@ -178,7 +178,8 @@ async fn load(
         .ok_or_else(|| ErrorResponse::not_found().into())
 }
 
-/// `GET /v2/telephony_credentials/{id}`.
+/// `GET /v2/telephony_credentials/{id}`: the stored JSON as it is, but for `expired`
+/// ([`stored_body`]).
 pub(super) async fn get(
     State(shared): State<Arc<Shared>>,
     params: Result<RawPathParams, RawPathParamsRejection>,
@@ -187,8 +188,60 @@ pub(super) async fn get(
 ) -> Result<Response, Failure> {
     let account = authenticate(&shared, request.headers())?;
     let id = credential_id(&params)?;
-    let credential = load(&shared, account, id, shared.clock.now()).await?;
-    Ok(http::json(StatusCode::OK, Data::new(credential).encode()))
+    let now = shared.clock.now();
+    let key = id.clone();
+    let stored = shared
+        .store
+        .read_statement(move |tx| rows::get_telephony_json(tx, &account, key.as_str()))
+        .await?
+        .ok_or_else(|| Failure::Vendor(ErrorResponse::not_found()))?;
+    let body = match stored_body(&stored, now) {
+        Some(body) => body,
+        None => {
+            let credential = rows::decode_telephony(id.as_str(), &stored)?.refresh_expired(now);
+            Data::new(credential).encode()
+        }
+    };
+    Ok(http::json(StatusCode::OK, body))
+}
+
+/// The answer to a fetch of the credential stored as `stored`: `{"data": <stored>}` with
+/// `expired` as of `now` (core's [`expired_at`] of its `expires_at`), the rest of the JSON
+/// copied rather than decoded and encoded again (issue 15 §5). `None` when the JSON is not
+/// as the emulator writes it (valid JSON with one `"expired":` member, a boolean, and an
+/// `expires_at` without escapes, if any): the caller then decodes it.
+///
+/// `"expired":` can only be that member in the encoder's compact output: in a string, the
+/// quote after `expired` would be escaped.
+fn stored_body(stored: &str, now: OffsetDateTime) -> Option<Vec<u8>> {
+    #[derive(serde::Deserialize)]
+    struct Expiry<'a> {
+        #[serde(borrow, default)]
+        expires_at: Option<&'a str>,
+    }
+    const MEMBER: &str = "\"expired\":";
+    let Expiry { expires_at } = serde_json::from_str(stored).ok()?;
+    let expiry = expires_at.map(Timestamp::parse).and_then(Result::ok);
+    let value = if expired_at(expiry.as_ref(), now) {
+        "true"
+    } else {
+        "false"
+    };
+    let (before, after) = stored.split_once(MEMBER)?;
+    let after = after
+        .strip_prefix("true")
+        .or_else(|| after.strip_prefix("false"))?;
+    if after.contains(MEMBER) {
+        return None;
+    }
+    let mut body = Vec::with_capacity(stored.len() + 16);
+    body.extend_from_slice(b"{\"data\":");
+    body.extend_from_slice(before.as_bytes());
+    body.extend_from_slice(MEMBER.as_bytes());
+    body.extend_from_slice(value.as_bytes());
+    body.extend_from_slice(after.as_bytes());
+    body.push(b'}');
+    Some(body)
 }
 
 /// `PATCH /v2/telephony_credentials/{id}`.
@@ -280,4 +333,73 @@ pub(super) async fn token(
         TOKEN_CONTENT_TYPE,
         token.encode(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use credspec_core::time::macros::datetime;
+
+    use super::*;
+
+    /// Stored as the store writes it, at `now`, and answered at `later`: the same bytes as
+    /// decoding, refreshing and encoding.
+    #[test]
+    fn the_stored_json_is_answered_with_expired_as_of_now() {
+        let now = datetime!(2026-01-01 0:00 UTC);
+        let later = datetime!(2030-01-01 0:00 UTC);
+        let full = |c: &TelephonyCredential, at| Data::new(c.clone().refresh_expired(at)).encode();
+        let mut cases = Vec::new();
+        for expires_at in [
+            None,
+            Some("2028-01-01T00:00:00"),
+            Some("2040-01-01T00:00:00"),
+        ] {
+            for name in ["n", "\"expired\":true", "a\\", "\"expired\":false,\"x"] {
+                let mut credential = TelephonyCredential::default();
+                credential.id = Some(String::from("3fa85f64-5717-4562-b3fc-2c963f66afa6"));
+                credential.name = Some(String::from(name));
+                credential.sip_username = Some(String::from("gencredabc"));
+                credential.expires_at = expires_at.map(String::from);
+                let credential = credential.refresh_expired(now);
+                cases.push(credential);
+            }
+        }
+        for credential in &cases {
+            let stored = serde_json::to_string(credential).unwrap();
+            for at in [now, later] {
+                let body = stored_body(&stored, at).expect("the store's own JSON");
+                assert_eq!(
+                    String::from_utf8(body).unwrap(),
+                    String::from_utf8(full(credential, at)).unwrap()
+                );
+            }
+        }
+        // Expired at `later` only when it has an expiry before it.
+        let expired = |c: &TelephonyCredential| {
+            let stored = serde_json::to_string(c).unwrap();
+            let body = stored_body(&stored, later).unwrap();
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["data"]["expired"].clone()
+        };
+        assert_eq!(expired(&cases[0]), serde_json::json!(false));
+        assert_eq!(expired(&cases[4]), serde_json::json!(true));
+        assert_eq!(expired(&cases[8]), serde_json::json!(false));
+    }
+
+    /// JSON not as the store writes it is left to the decoder.
+    #[test]
+    fn other_json_is_decoded() {
+        let now = datetime!(2026-01-01 0:00 UTC);
+        for stored in [
+            "",
+            "{",
+            r#"{"name":"n"}"#,
+            r#"{"expired":"true"}"#,
+            r#"{"expired":null}"#,
+            r#"{"expired":true,"expired":false}"#,
+            r#"{"expired":true,"expires_at":"2028-01-01T00:00:00\u0030"}"#,
+            r#"{"expired":true,"expires_at":5}"#,
+        ] {
+            assert_eq!(stored_body(stored, now), None, "{stored}");
+        }
+    }
 }

@@ -121,7 +121,7 @@ pub(crate) fn routes(site: Site) -> Router<Arc<Shared>> {
         .route(&item, get(fetch).post(update).delete(delete))
         .fallback(not_found)
         .method_not_allowed_fallback(http::method_not_allowed::<ErrorBody>)
-        .layer(axum::middleware::from_fn(http::require_host::<ErrorBody>))
+        .layer(http::RequireHost::<ErrorBody>::new())
         .layer(Extension(site))
         .layer(axum::middleware::map_response(cors))
 }

@@ -81,9 +81,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(http::method_not_allowed::<CommsErrorResponse>)
-        .layer(axum::middleware::from_fn(
-            http::require_host::<CommsErrorResponse>,
-        ))
+        .layer(http::RequireHost::<CommsErrorResponse>::new())
 }
 
 /// An unknown route: the Comms 404.
