@@ -258,33 +258,18 @@ impl Observer {
         let Some(operation) = api.api().operation(&request.method, &request.path) else {
             // A method the path does not declare (a TRACE, say) is answered 405 by every
             // vendor of the table (D40): that answer keeps the contract.
-            let declared = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-                .iter()
-                .any(|m| api.api().operation(m, &request.path).is_some());
-            let failure = if !declared {
-                Failure::new(format!(
+            let failures = if api.api().operations_at(&request.path).next().is_none() {
+                vec![Failure::new(format!(
                     "no operation of {api} is {request_line}: the documents declare no status for it"
-                ))
+                ))]
             } else if status == 405 {
-                return ObservedReport {
-                    api,
-                    request_line,
-                    operation: None,
-                    status,
-                    checks: vec![CheckResult::from_failures(
-                        CheckKind::Status,
-                        step,
-                        Vec::new(),
-                    )],
-                    lint,
-                    curl,
-                };
+                Vec::new()
             } else {
-                Failure::diff(
+                vec![Failure::diff(
                     format!("{} is not a method of {}", request.method, request.path),
                     "405 (decision D40)",
                     status.to_string(),
-                )
+                )]
             };
             return ObservedReport {
                 api,
@@ -294,7 +279,7 @@ impl Observer {
                 checks: vec![CheckResult::from_failures(
                     CheckKind::Status,
                     step,
-                    vec![failure],
+                    failures,
                 )],
                 lint,
                 curl,

@@ -479,9 +479,20 @@ impl Api {
     /// `/v1/Credentials/CR...`) is, if any: `{...}` in an operation's path stands for one
     /// non-empty segment.
     pub fn operation(&self, method: &str, path: &str) -> Option<&'static Operation> {
-        let rest = path.strip_prefix(self.collection_path)?;
-        self.operations().iter().find(|op| {
-            op.method.eq_ignore_ascii_case(method) && {
+        self.operations_at(path)
+            .find(|op| op.method.eq_ignore_ascii_case(method))
+    }
+
+    /// Every operation whose path `path` is, whatever its method: empty for a path the API
+    /// does not serve; without the method of a request, that method is not allowed there
+    /// (405, decision D40).
+    pub fn operations_at<'p>(
+        &self,
+        path: &'p str,
+    ) -> impl Iterator<Item = &'static Operation> + use<'p> {
+        let rest = path.strip_prefix(self.collection_path);
+        self.operations().iter().filter(move |op| {
+            rest.is_some_and(|rest| {
                 let mut want = op.suffix.split('/');
                 let mut have = rest.split('/');
                 loop {
@@ -496,7 +507,7 @@ impl Api {
                         _ => break false,
                     }
                 }
-            }
+            })
         })
     }
 }
