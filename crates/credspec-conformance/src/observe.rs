@@ -79,25 +79,29 @@ impl ObservedRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The body as the case format writes it: form fields, JSON, or raw text.
-    fn case_body(&self) -> Option<Body> {
+    /// The body as the case format writes it, so that a case sends it as it was sent: form
+    /// fields under the form media type, JSON under `application/json`, else raw text with
+    /// the `Content-Type` it came with (a JSON text under another media type stays raw).
+    pub fn case_body(&self) -> Option<Body> {
         if self.body.is_empty() {
             return None;
         }
-        let media = self
-            .header("content-type")
-            .map(|c| c.split(';').next().unwrap_or(c).trim().to_ascii_lowercase());
+        let content_type = self.header("content-type");
+        let media =
+            content_type.map(|c| c.split(';').next().unwrap_or(c).trim().to_ascii_lowercase());
+        let raw = || Body::Raw {
+            raw: String::from_utf8_lossy(&self.body).into_owned(),
+            content_type: content_type.map(str::to_owned),
+        };
         match media.as_deref() {
             Some("application/x-www-form-urlencoded") => Some(Body::Form {
                 form: form_urlencoded::parse(&self.body).into_owned().collect(),
             }),
-            _ => match serde_json::from_slice(&self.body) {
-                Ok(json) => Some(Body::Json { json }),
-                Err(_) => Some(Body::Raw {
-                    raw: String::from_utf8_lossy(&self.body).into_owned(),
-                    content_type: media,
-                }),
-            },
+            Some("application/json") => Some(
+                serde_json::from_slice(&self.body)
+                    .map_or_else(|_| raw(), |json| Body::Json { json }),
+            ),
+            _ => Some(raw()),
         }
     }
 }

@@ -272,7 +272,7 @@ impl Recorder {
         let auth = auth_kind(api, request, response.status, first_auth);
         let (path, query) = vars.request_target(&request.path, &request.query);
         let now = self.clock.now();
-        let body = request_body(request).map(|b| vars.scrub_body(b, now));
+        let body = request.case_body().map(|b| vars.scrub_body(b, now));
         let headers = request
             .headers
             .iter()
@@ -482,39 +482,6 @@ fn auth_kind(
         }
         Some(seen) if seen.expose() == value => Auth::Valid,
         Some(_) => Auth::OtherAccount,
-    }
-}
-
-/// The request body as the case format writes it: form fields, JSON, or raw text with its
-/// content type (a JSON text sent under another media type stays raw, so it is replayed as
-/// sent).
-fn request_body(request: &crate::ObservedRequest) -> Option<Body> {
-    if request.body.is_empty() {
-        return None;
-    }
-    let content_type = request
-        .headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        .map(|(_, v)| v.clone());
-    let media = content_type
-        .as_deref()
-        .map(|c| c.split(';').next().unwrap_or(c).trim().to_ascii_lowercase());
-    match media.as_deref() {
-        Some("application/x-www-form-urlencoded") => Some(Body::Form {
-            form: form_urlencoded::parse(&request.body).into_owned().collect(),
-        }),
-        Some("application/json") => match serde_json::from_slice(&request.body) {
-            Ok(json) => Some(Body::Json { json }),
-            Err(_) => Some(Body::Raw {
-                raw: String::from_utf8_lossy(&request.body).into_owned(),
-                content_type,
-            }),
-        },
-        _ => Some(Body::Raw {
-            raw: String::from_utf8_lossy(&request.body).into_owned(),
-            content_type,
-        }),
     }
 }
 
