@@ -8,7 +8,13 @@
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
+use credspec_core::material::{
+    ApnsEnvironment, Certificate, FcmServerKey, GcmApiKey, KeyMatch, MaterialPolicy, PrivateKey,
+    ServiceAccount, key_matches,
+};
+use credspec_core::secret::looks_secret;
 use rcgen::{CertificateParams, CustomExtension, DnType, KeyPair, PKCS_ECDSA_P256_SHA256};
+use time::OffsetDateTime;
 use time::macros::datetime;
 
 /// 1.2.840.113635.100.6.3.1: Apple development (sandbox) push.
@@ -154,6 +160,75 @@ impl Fixtures {
     }
 }
 
+/// Where material sits, for [`fixture_for`].
+#[derive(Debug, Clone, Copy)]
+pub struct Setting<'a> {
+    /// Now, for whether a certificate has expired.
+    pub now: OffsetDateTime,
+    /// The certificate of the same body, when one parsed: a key is judged against it.
+    pub certificate: Option<&'a Certificate>,
+    /// Inside a service-account object (Telnyx's `project_account_json_file`).
+    pub service_account: bool,
+}
+
+/// The fixture that behaves as `text` does, material held in a member called `name`, judged
+/// by core's parsers: an APNs certificate of the same environment (the expired one when it
+/// has expired), the key paired with the certificate it matches (`other-key` when it matches
+/// none), an FCM service account (as JSON or base64), server key or GCM key, and `not-pem`
+/// for a certificate or key member that is no PEM and not shaped like another secret. `None`
+/// when it is none of them. What `credspec proxy --record` writes in place of material.
+pub fn fixture_for(name: &str, text: &str, setting: Setting<'_>) -> Option<&'static str> {
+    let real = MaterialPolicy::RequireReal;
+    if let Ok(certificate) = Certificate::from_pem(text) {
+        return pair_of(&certificate, setting.now).map(cert_name);
+    }
+    if let Ok(key) = PrivateKey::from_pem(text) {
+        if setting.service_account {
+            return Some("fcm-service-account-key");
+        }
+        return match setting.certificate {
+            Some(certificate) => match key_matches(certificate, &key) {
+                KeyMatch::Matches => pair_of(certificate, setting.now).map(key_name),
+                KeyMatch::Mismatch => Some("other-key"),
+                KeyMatch::Undetermined(_) => None,
+            },
+            None => Some("other-key"),
+        };
+    }
+    if ServiceAccount::parse_json(text, real).is_ok() {
+        return Some("fcm-service-account");
+    }
+    if ServiceAccount::from_base64(text, real).is_ok() {
+        return Some("fcm-service-account-base64");
+    }
+    // A Google API key (`AIza...`) first: an FCM server key may take that form too.
+    if GcmApiKey::parse(text, real).is_ok_and(|m| m.is_real()) {
+        return Some("gcm-api-key");
+    }
+    if FcmServerKey::parse(text, real).is_ok_and(|m| m.is_real()) {
+        return Some("fcm-server-key");
+    }
+    let name = name.to_ascii_lowercase().replace(['_', '-'], "");
+    // Material that is not PEM behaves as the not-PEM fixture does, unless it is shaped like
+    // a secret of another kind (a half-pasted key).
+    ((name.contains("certificate") || name.contains("privatekey")) && !looks_secret(text))
+        .then_some("not-pem")
+}
+
+/// The pair (`apns-dev`, ...) whose certificate is of `certificate`'s kind: the expired one,
+/// or the one of its APNs environment.
+fn pair_of(certificate: &Certificate, now: OffsetDateTime) -> Option<&'static str> {
+    if certificate.is_expired_at(now) {
+        return Some("apns-expired");
+    }
+    match certificate.apns_environment()? {
+        ApnsEnvironment::Development => Some("apns-dev"),
+        ApnsEnvironment::Production => Some("apns-prod"),
+        ApnsEnvironment::Both => Some("apns-universal"),
+        _ => None,
+    }
+}
+
 fn cert_name(prefix: &str) -> &'static str {
     match prefix {
         "apns-dev" => "apns-dev-cert",
@@ -175,10 +250,6 @@ fn key_name(prefix: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use credspec_core::material::{
-        ApnsEnvironment, Certificate, FcmServerKey, GcmApiKey, KeyMatch, MaterialPolicy,
-        PrivateKey, ServiceAccount, key_matches,
-    };
 
     #[test]
     fn every_named_fixture_exists_and_is_what_its_name_says() {
@@ -214,6 +285,61 @@ mod tests {
         assert!(FcmServerKey::parse(f.get("fcm-server-key").unwrap(), allow).is_ok());
         assert!(GcmApiKey::parse(f.get("gcm-api-key").unwrap(), allow).is_ok());
         assert!(Certificate::from_pem(f.get("not-pem").unwrap()).is_err());
+    }
+
+    #[test]
+    fn each_fixture_stands_for_itself() {
+        let f = Fixtures::generate().unwrap();
+        let now = datetime!(2026-12-04 0:00 UTC);
+        let alone = Setting {
+            now,
+            certificate: None,
+            service_account: false,
+        };
+        let mut judged = 0;
+        for name in NAMES {
+            let text = f.get(name).unwrap();
+            let (member, setting) = match name {
+                "other-key" => ("private_key", alone),
+                "fcm-service-account-key" => (
+                    "private_key",
+                    Setting {
+                        service_account: true,
+                        ..alone
+                    },
+                ),
+                _ if name.ends_with("-key") && name.starts_with("apns-") => ("private_key", alone),
+                "not-pem" => ("certificate", alone),
+                _ => ("secret", alone),
+            };
+            let pair = name
+                .strip_suffix("-key")
+                .filter(|_| name.starts_with("apns-"));
+            let certificate =
+                pair.map(|p| Certificate::from_pem(f.get(cert_name(p)).unwrap()).unwrap());
+            let setting = Setting {
+                certificate: certificate.as_ref(),
+                ..setting
+            };
+            assert_eq!(fixture_for(member, text, setting), Some(name), "{name}");
+            judged += 1;
+        }
+        assert_eq!(judged, NAMES.len());
+        // A key beside a certificate it does not match, and text that is no material.
+        let dev = Certificate::from_pem(f.get("apns-dev-cert").unwrap()).unwrap();
+        let beside_dev = Setting {
+            certificate: Some(&dev),
+            ..alone
+        };
+        assert_eq!(
+            fixture_for("private_key", f.get("apns-prod-key").unwrap(), beside_dev),
+            Some("other-key")
+        );
+        assert_eq!(fixture_for("sip_password", "hunter2-secret", alone), None);
+        assert_eq!(
+            fixture_for("certificate", "-----BEGIN CERTIFICATE----- MIIF...", alone),
+            None
+        );
     }
 
     #[test]

@@ -34,13 +34,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use credspec_conformance::fixtures::{Setting, fixture_for};
 use credspec_conformance::normalize::volatile_kind;
 use credspec_conformance::spec::{ApiId, Auth, Body, SpecSet};
 use credspec_core::api::{Shape, Vendor};
-use credspec_core::material::{
-    ApnsEnvironment, Certificate, FcmServerKey, GcmApiKey, KeyMatch, MaterialPolicy, PrivateKey,
-    ServiceAccount, key_matches,
-};
+use credspec_core::material::Certificate;
 use credspec_core::secret::{MASK, Secret, is_secret_name, looks_secret};
 use credspec_core::time::OffsetDateTime;
 use credspec_core::timestamp::Clock;
@@ -485,85 +483,6 @@ fn auth_kind(
     }
 }
 
-/// The fixture of an APNs certificate's kind: expired, or its environment.
-fn certificate_fixture(certificate: &Certificate, now: OffsetDateTime) -> Option<&'static str> {
-    if certificate.is_expired_at(now) {
-        return Some("apns-expired-cert");
-    }
-    match certificate.apns_environment()? {
-        ApnsEnvironment::Development => Some("apns-dev-cert"),
-        ApnsEnvironment::Production => Some("apns-prod-cert"),
-        ApnsEnvironment::Both => Some("apns-universal-cert"),
-        _ => None,
-    }
-}
-
-/// The key fixture paired with a certificate fixture.
-fn paired_key(certificate_fixture: &str) -> &'static str {
-    match certificate_fixture {
-        "apns-dev-cert" => "apns-dev-key",
-        "apns-prod-cert" => "apns-prod-key",
-        "apns-universal-cert" => "apns-universal-key",
-        _ => "apns-expired-key",
-    }
-}
-
-/// Where a secret sits, for choosing its fixture.
-#[derive(Clone, Copy)]
-struct Context<'a> {
-    /// Now, for whether a certificate has expired.
-    now: OffsetDateTime,
-    /// The certificate of the same body, when it parsed.
-    certificate: Option<&'a Certificate>,
-    /// Inside a service-account object (`project_account_json_file`).
-    service_account: bool,
-}
-
-/// The runner's fixture of the same kind as `text` (held in a member called `name`), or
-/// `None` when core's parsers recognise no kind.
-fn fixture_of(name: &str, text: &str, context: Context<'_>) -> Option<&'static str> {
-    let real = MaterialPolicy::RequireReal;
-    if let Ok(certificate) = Certificate::from_pem(text) {
-        return certificate_fixture(&certificate, context.now);
-    }
-    if let Ok(key) = PrivateKey::from_pem(text) {
-        if context.service_account {
-            return Some("fcm-service-account-key");
-        }
-        return match context.certificate {
-            Some(certificate) => match key_matches(certificate, &key) {
-                KeyMatch::Matches => certificate_fixture(certificate, context.now).map(paired_key),
-                KeyMatch::Mismatch => Some("other-key"),
-                _ => None,
-            },
-            None => Some("other-key"),
-        };
-    }
-    if ServiceAccount::parse_json(text, real).is_ok() {
-        return Some("fcm-service-account");
-    }
-    if ServiceAccount::from_base64(text, real).is_ok() {
-        return Some("fcm-service-account-base64");
-    }
-    if FcmServerKey::parse(text, real).is_ok_and(|m| m.is_real()) {
-        return Some("fcm-server-key");
-    }
-    if GcmApiKey::parse(text, real).is_ok_and(|m| m.is_real()) {
-        return Some("gcm-api-key");
-    }
-    let compact: String = name
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    // Material that is not PEM behaves as the runner's not-PEM fixture does, unless it is
-    // shaped like a secret of another kind (a half-pasted key): then it is masked.
-    if (compact.contains("certificate") || compact.contains("privatekey")) && !looks_secret(text) {
-        return Some("not-pem");
-    }
-    None
-}
-
 /// A member whose value is not secret although its name says `token`: a page token.
 fn is_page_token(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with("pagetoken")
@@ -614,11 +533,11 @@ impl Vars {
 
     /// What replaces the secret `text` of member `name`: the fixture of its kind, the same
     /// replacement as before for the same secret, or [`MASK`].
-    fn replace_secret(&mut self, name: &str, text: &str, context: Context<'_>) -> String {
+    fn replace_secret(&mut self, name: &str, text: &str, context: Setting<'_>) -> String {
         if let Some((_, replacement)) = self.material.iter().find(|(raw, _)| raw.expose() == text) {
             return replacement.clone();
         }
-        let replacement = fixture_of(name, text, context)
+        let replacement = fixture_for(name, text, context)
             .map_or_else(|| MASK.to_owned(), |f| format!("{{{{fixture:{f}}}}}"));
         self.material
             .push((Secret::new(text.to_owned()), replacement.clone()));
@@ -630,7 +549,7 @@ impl Vars {
             Body::Form { form } => {
                 let certificate =
                     certificate_in(form.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                let context = Context {
+                let context = Setting {
                     now,
                     certificate: certificate.as_ref(),
                     service_account: false,
@@ -655,7 +574,7 @@ impl Vars {
                             .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))),
                     )
                 });
-                let context = Context {
+                let context = Setting {
                     now,
                     certificate: certificate.as_ref(),
                     service_account: false,
@@ -681,7 +600,7 @@ impl Vars {
         }
     }
 
-    fn scrub_json(&mut self, name: &str, value: &mut Value, context: Context<'_>) {
+    fn scrub_json(&mut self, name: &str, value: &mut Value, context: Setting<'_>) {
         match value {
             Value::String(text) if text.is_empty() => {}
             Value::String(text) if is_secret_name(name) || looks_secret(text) => {
@@ -689,7 +608,7 @@ impl Vars {
             }
             Value::String(text) => *text = self.template(text),
             Value::Object(map) => {
-                let context = Context {
+                let context = Setting {
                     service_account: context.service_account || is_secret_name(name),
                     ..context
                 };
@@ -1003,7 +922,7 @@ mod tests {
     #[test]
     fn unknown_secrets_are_masked_and_the_same_secret_replaced_alike() {
         let mut vars = Vars::default();
-        let context = Context {
+        let context = Setting {
             now: OffsetDateTime::UNIX_EPOCH,
             certificate: None,
             service_account: false,
