@@ -41,7 +41,7 @@ use credspec_core::api::{Shape, Vendor};
 use credspec_core::material::Certificate;
 use credspec_core::secret::{MASK, Secret, is_secret_name, looks_secret};
 use credspec_core::time::OffsetDateTime;
-use credspec_core::timestamp::Clock;
+use credspec_core::timestamp::{Clock, Timestamp};
 use serde_json::{Map, Value, json};
 
 use crate::Exchange;
@@ -724,9 +724,9 @@ impl Vars {
                         mark(volatile, other);
                     }
                     None if text.is_empty() => {}
-                    // A generation time in a member of another name (a telephony
+                    // A time in any form core knows, in a member of another name (a telephony
                     // credential's default name is its creation time, D27).
-                    None if looks_like_timestamp(text) => mark(volatile, "timestamp"),
+                    None if Timestamp::parse(text).is_ok() => mark(volatile, "timestamp"),
                     None if is_secret_name(name) || looks_secret(text) => {
                         // An echoed secret: the request's replacement when it is the same
                         // material (so a replay compares like with like), else masked.
@@ -847,27 +847,6 @@ fn path_and_query(url: &str) -> Option<String> {
         })
         .map_or(0, |(at, _)| at);
     Some(target[version..].to_owned())
-}
-
-/// Whether `text` starts like a date and time (`2026-12-04T20:21:45Z`,
-/// `2026-12-04 20:21:45.848121Z`).
-fn looks_like_timestamp(text: &str) -> bool {
-    let b = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| {
-        b.get(range)
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-    };
-    b.len() >= 19
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && (b[10] == b'T' || b[10] == b' ')
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
 }
 
 /// `text` with `base` (when there is one) as `{{base_url}}`.
