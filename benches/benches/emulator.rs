@@ -37,8 +37,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use credspec_core::random::SeededRandom;
-use credspec_emulator::{Database, Emulator, Served, TelnyxApiKey};
+use credspec_emulator::{Database, Served};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hyper::{Method, header};
 use tracing_subscriber::filter::LevelFilter;
@@ -47,6 +46,8 @@ use tracing_subscriber::reload;
 
 #[path = "support/loopback.rs"]
 mod loopback;
+#[path = "support/telnyx_emulator.rs"]
+mod telnyx_emulator;
 
 use loopback::{COLLECTION, Client, connect};
 
@@ -163,28 +164,16 @@ async fn start_bare(body: Bytes) -> std::net::SocketAddr {
 }
 
 async fn start(file: bool) -> Server {
-    let key = TelnyxApiKey::generate(&mut SeededRandom::new(7));
     let (database, dir) = if file {
         let dir = tempfile::tempdir().expect("a temporary directory");
         (Database::file(dir.path().join("bench.db")), Some(dir))
     } else {
         (Database::memory(), None)
     };
-    let emulator = Emulator::builder()
-        .database(database)
-        .telnyx_key(key.clone())
-        .build()
-        .expect("the emulator builds");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1:0");
-    let served = emulator
-        .serve(listener, std::future::pending())
-        .await
-        .expect("serve");
+    let (served, authorization) = telnyx_emulator::serve(database).await;
     let mut server = Server {
         addr: served.local_addr(),
-        authorization: format!("Bearer {}", key.key().expose_str()),
+        authorization,
         ids: Vec::new(),
         _served: served,
         _dir: dir,

@@ -26,14 +26,15 @@ use std::time::{Duration, Instant};
 
 use credspec_conformance::spec::{ApiId, SpecSet};
 use credspec_conformance::target::Target;
-use credspec_core::random::SeededRandom;
-use credspec_emulator::{Database, Emulator, Served, TelnyxApiKey};
+use credspec_emulator::{Database, Served};
 use credspec_proxy::Proxy;
 use criterion::{Criterion, criterion_group, criterion_main};
 use hyper::Method;
 
 #[path = "support/loopback.rs"]
 mod loopback;
+#[path = "support/telnyx_emulator.rs"]
+mod telnyx_emulator;
 
 use loopback::{COLLECTION, Client, connect};
 
@@ -50,19 +51,7 @@ struct Servers {
 }
 
 async fn start() -> Servers {
-    let key = TelnyxApiKey::generate(&mut SeededRandom::new(7));
-    let emulator = Emulator::builder()
-        .database(Database::memory())
-        .telnyx_key(key.clone())
-        .build()
-        .expect("the emulator builds");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1:0");
-    let served = emulator
-        .serve(listener, std::future::pending())
-        .await
-        .expect("serve the emulator");
+    let (served, authorization) = telnyx_emulator::serve(Database::memory()).await;
     let emulator = served.local_addr();
     let specs = Arc::new(SpecSet::load(SpecSet::default_root()).expect("specs/ loads"));
     let api = ApiId::TelnyxTelephony;
@@ -78,7 +67,6 @@ async fn start() -> Servers {
         .serve(listener, None, std::future::pending())
         .await
         .expect("serve the proxy");
-    let authorization = format!("Bearer {}", key.key().expose_str());
     let client = connect(emulator).await;
     let body = loopback::send(
         &client,

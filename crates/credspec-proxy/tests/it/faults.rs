@@ -112,7 +112,6 @@ async fn a_comms_create_answered_201_is_a_status_violation() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reformatted_date_is_a_domain_violation() {
-    // Microseconds (push `created_at`) and milliseconds (telephony `updated_at`) cut to seconds.
     let fault = support::dates_cut_to_seconds();
     assert_observed(
         fault,
